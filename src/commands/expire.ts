@@ -1,0 +1,133 @@
+/**
+ * Key expiry: EXPIRE and friends (with NX/XX/GT/LT), TTL queries, PERSIST.
+ */
+import type { Session } from '../engine/session.js';
+import type { CommandDecl } from './types.js';
+import { INT64_MAX, INT64_MIN, NOT_INTEGER, parseInt64 } from './util.js';
+
+const NX = 1;
+const XX = 2;
+const GT = 4;
+const LT = 8;
+
+/** Redis's expireGenericCommand. basetime: 0 for the *AT forms, now otherwise. */
+function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: boolean, command: string): void {
+  let flags = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j]!.toLowerCase();
+    if (opt === 'nx') flags |= NX;
+    else if (opt === 'xx') flags |= XX;
+    else if (opt === 'gt') flags |= GT;
+    else if (opt === 'lt') flags |= LT;
+    else return s.reply.error(`ERR Unsupported option ${argv[j]}`);
+  }
+  if (flags & NX && flags & (XX | GT | LT)) {
+    return s.reply.error('ERR NX and XX, GT or LT options at the same time are not compatible');
+  }
+  if (flags & GT && flags & LT) return s.reply.error('ERR GT and LT options at the same time are not compatible');
+  const n = parseInt64(argv[2]!);
+  if (n === null) return s.reply.error(NOT_INTEGER);
+  const invalid = `ERR invalid expire time in '${command}' command`;
+  const basetime = relative ? s.engine.clock.now : 0;
+  let when: number;
+  if (Number.isSafeInteger(n) && Math.abs(n) < 1e15) {
+    when = (seconds ? n * 1000 : n) + basetime;
+  } else {
+    // Exact int64 arithmetic near the bounds, as Redis checks them.
+    let w = BigInt(argv[2]!);
+    if (seconds) {
+      if (w > INT64_MAX / 1000n || w < INT64_MIN / 1000n) return s.reply.error(invalid);
+      w *= 1000n;
+    }
+    if (w > INT64_MAX - BigInt(basetime)) return s.reply.error(invalid);
+    when = Number(w + BigInt(basetime));
+  }
+  const key = argv[1]!;
+  const entry = s.db.write(key, !s.noTouch);
+  if (entry === undefined) return s.reply.integer(0);
+  if (flags) {
+    const current = entry.expireAt === 0 ? -1 : entry.expireAt;
+    if (flags & NX && current !== -1) return s.reply.integer(0);
+    if (flags & XX && current === -1) return s.reply.integer(0);
+    if (flags & GT && (when <= current || current === -1)) return s.reply.integer(0);
+    if (flags & LT && current !== -1 && when >= current) return s.reply.integer(0);
+  }
+  if (when <= s.engine.clock.now) {
+    s.db.remove(key, entry);
+  } else {
+    s.db.setExpire(key, entry, when);
+  }
+  s.engine.keyspace.dirty++;
+  s.reply.integer(1);
+}
+
+/** TTL-type replies: -2 no key, -1 no expiry, else per `format`. */
+function ttlGeneric(s: Session, key: string, format: (expireAt: number, now: number) => number): void {
+  const entry = s.db.read(key, false);
+  if (entry === undefined) return s.reply.integer(-2);
+  if (entry.expireAt === 0) return s.reply.integer(-1);
+  s.reply.integer(format(entry.expireAt, s.engine.clock.now));
+}
+
+const remaining = (at: number, now: number) => Math.max(0, at - now);
+
+const expiryDecl = (
+  name: string,
+  summary: string,
+  since: string,
+  relative: boolean,
+  seconds: boolean,
+): CommandDecl => ({
+  name,
+  arity: -3,
+  flags: ['write', 'fast'],
+  acl: ['keyspace', 'write', 'fast'],
+  keys: [1, 1, 1],
+  group: 'generic',
+  summary,
+  since,
+  complexity: 'O(1)',
+  handler: (s, argv) => expireGeneric(s, argv, relative, seconds, name),
+});
+
+const ttlDecl = (name: string, summary: string, since: string, format: (at: number, now: number) => number): CommandDecl => ({
+  name,
+  arity: 2,
+  flags: ['readonly', 'fast'],
+  acl: ['keyspace', 'read', 'fast'],
+  keys: [1, 1, 1],
+  group: 'generic',
+  summary,
+  since,
+  complexity: 'O(1)',
+  tips: ['nondeterministic_output'],
+  handler: (s, argv) => ttlGeneric(s, argv[1]!, format),
+});
+
+export const expireCommands: CommandDecl[] = [
+  expiryDecl('expire', 'Sets the expiration time of a key in seconds.', '1.0.0', true, true),
+  expiryDecl('pexpire', 'Sets the expiration time of a key in milliseconds.', '2.6.0', true, false),
+  expiryDecl('expireat', 'Sets the expiration time of a key to a Unix timestamp.', '1.2.0', false, true),
+  expiryDecl('pexpireat', 'Sets the expiration time of a key to a Unix milliseconds timestamp.', '2.6.0', false, false),
+  ttlDecl('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', (at, now) => Math.floor((remaining(at, now) + 500) / 1000)),
+  ttlDecl('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', remaining),
+  ttlDecl('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', (at) => Math.floor(at / 1000)),
+  ttlDecl('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', (at) => at),
+  {
+    name: 'persist',
+    arity: 2,
+    flags: ['write', 'fast'],
+    acl: ['keyspace', 'write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Removes the expiration time of a key.',
+    since: '2.2.0',
+    complexity: 'O(1)',
+    handler: (s, argv) => {
+      const entry = s.db.write(argv[1]!, !s.noTouch);
+      if (entry === undefined || !s.db.persist(argv[1]!, entry)) return s.reply.integer(0);
+      s.engine.keyspace.dirty++;
+      s.reply.integer(1);
+    },
+  },
+];

@@ -1,0 +1,189 @@
+/**
+ * INFO: sections and field names as Redis 7.0 prints them, with Cairn's real figures.
+ * Fields Cairn has no counterpart for yet (replication, persistence) state what is
+ * true of Cairn today (no replicas, no background save), not invented activity.
+ */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Engine } from '../engine/engine.js';
+import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
+
+const RUN_ID = randomBytes(20).toString('hex');
+
+export function bytesToHuman(n: number): string {
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  if (n < 1024) return `${n}B`;
+  let value = n / 1024;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${value.toFixed(2)}${units[i]}`;
+}
+
+let peakMemory = 0;
+
+type Section = (e: Engine) => [string, string | number][];
+
+const sections: Record<string, Section> = {
+  server: (e) => {
+    const now = Date.now();
+    const uptime = Math.floor((now - e.stats.startedAt) / 1000);
+    return [
+      ['redis_version', REDIS_VERSION],
+      ['cairn_version', CAIRN_VERSION],
+      ['redis_mode', 'standalone'],
+      ['os', `${os.type()} ${os.release()} ${os.arch()}`],
+      ['arch_bits', process.arch.includes('64') ? 64 : 32],
+      ['multiplexing_api', 'libuv'],
+      ['node_version', process.versions.node],
+      ['process_id', process.pid],
+      ['process_supervised', 'no'],
+      ['run_id', RUN_ID],
+      ['tcp_port', e.listening.tcpPort],
+      ['server_time_usec', Math.floor((performance.timeOrigin + performance.now()) * 1000)],
+      ['uptime_in_seconds', uptime],
+      ['uptime_in_days', Math.floor(uptime / 86400)],
+      ['hz', e.config.hz],
+      ['configured_hz', e.config.hz],
+      ['lru_clock', e.clock.lruSeconds],
+      ['executable', process.argv[1] ?? ''],
+      ['config_file', e.configFile ?? ''],
+      ['io_threads_active', 0],
+    ];
+  },
+  clients: (e) => [
+    ['connected_clients', e.sessions.size],
+    ['cluster_connections', 0],
+    ['maxclients', e.config.maxclients],
+    ['blocked_clients', 0],
+    ['tracking_clients', 0],
+    ['clients_in_timeout_table', 0],
+  ],
+  memory: (e) => {
+    const m = process.memoryUsage();
+    const used = m.heapUsed + m.external;
+    if (used > peakMemory) peakMemory = used;
+    return [
+      ['used_memory', used],
+      ['used_memory_human', bytesToHuman(used)],
+      ['used_memory_rss', m.rss],
+      ['used_memory_rss_human', bytesToHuman(m.rss)],
+      ['used_memory_peak', peakMemory],
+      ['used_memory_peak_human', bytesToHuman(peakMemory)],
+      ['used_memory_heap_total', m.heapTotal],
+      ['total_system_memory', os.totalmem()],
+      ['total_system_memory_human', bytesToHuman(os.totalmem())],
+      ['maxmemory', 0],
+      ['maxmemory_human', '0B'],
+      ['maxmemory_policy', e.config.maxmemoryPolicy],
+      ['mem_fragmentation_ratio', (m.rss / Math.max(1, used)).toFixed(2)],
+      ['mem_allocator', 'v8'],
+    ];
+  },
+  persistence: (e) => [
+    ['loading', 0],
+    ['async_loading', 0],
+    ['rdb_changes_since_last_save', e.keyspace.dirty],
+    ['rdb_bgsave_in_progress', 0],
+    ['rdb_last_save_time', Math.floor(e.stats.startedAt / 1000)],
+    ['aof_enabled', 0],
+    ['aof_rewrite_in_progress', 0],
+  ],
+  stats: (e) => {
+    const ks = e.keyspace.stats;
+    return [
+      ['total_connections_received', e.stats.connectionsReceived],
+      ['total_commands_processed', e.stats.commandsProcessed],
+      ['instantaneous_ops_per_sec', e.opsPerSec],
+      ['total_net_input_bytes', e.stats.netInputBytes],
+      ['total_net_output_bytes', e.stats.netOutputBytes],
+      ['rejected_connections', e.stats.rejectedConnections],
+      ['expired_keys', ks.expiredKeys],
+      ['expired_stale_perc', ks.expiredStalePerc.toFixed(2)],
+      ['expire_cycle_cpu_milliseconds', Math.round(ks.expireCycleCpuMs)],
+      ['evicted_keys', 0],
+      ['keyspace_hits', ks.keyspaceHits],
+      ['keyspace_misses', ks.keyspaceMisses],
+      ['pubsub_channels', 0],
+      ['pubsub_patterns', 0],
+      ['total_error_replies', e.stats.errorReplies],
+    ];
+  },
+  replication: () => [
+    ['role', 'master'],
+    ['connected_slaves', 0],
+    ['master_repl_offset', 0],
+  ],
+  cpu: () => {
+    const u = process.cpuUsage();
+    return [
+      ['used_cpu_sys', (u.system / 1e6).toFixed(6)],
+      ['used_cpu_user', (u.user / 1e6).toFixed(6)],
+    ];
+  },
+  errorstats: (e) => [...e.stats.errorCodes].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]),
+  cluster: () => [['cluster_enabled', 0]],
+  keyspace: (e) => {
+    const out: [string, string][] = [];
+    for (const db of e.keyspace.dbs) {
+      if (db.size === 0) continue;
+      out.push([`db${db.id}`, `keys=${db.size},expires=${db.volatile.size},avg_ttl=0`]);
+    }
+    return out;
+  },
+  commandstats: (e) => {
+    const out: [string, string][] = [];
+    for (const cmd of e.commands.all()) {
+      const st = cmd.stats;
+      if (st.calls === 0 && st.rejected === 0 && st.failed === 0) continue;
+      const usec = Math.round(st.usec);
+      const perCall = st.calls === 0 ? 0 : st.usec / st.calls;
+      out.push([
+        `cmdstat_${cmd.fullName}`,
+        `calls=${st.calls},usec=${usec},usec_per_call=${perCall.toFixed(2)},rejected_calls=${st.rejected},failed_calls=${st.failed}`,
+      ]);
+    }
+    return out;
+  },
+};
+
+const DEFAULT = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'errorstats', 'cluster', 'keyspace'];
+const ALL = [...DEFAULT.slice(0, -2), 'commandstats', ...DEFAULT.slice(-2)];
+
+const TITLES: Record<string, string> = {
+  server: 'Server',
+  clients: 'Clients',
+  memory: 'Memory',
+  persistence: 'Persistence',
+  stats: 'Stats',
+  replication: 'Replication',
+  cpu: 'CPU',
+  errorstats: 'Errorstats',
+  cluster: 'Cluster',
+  keyspace: 'Keyspace',
+  commandstats: 'Commandstats',
+};
+
+/** The INFO text for the requested section names (empty: the default set). */
+export function infoText(e: Engine, requested: string[]): string {
+  let names: string[];
+  if (requested.length === 0) names = DEFAULT;
+  else {
+    const wanted = new Set<string>();
+    for (const r of requested.map((x) => x.toLowerCase())) {
+      if (r === 'all' || r === 'everything') ALL.forEach((n) => wanted.add(n));
+      else if (r === 'default') DEFAULT.forEach((n) => wanted.add(n));
+      else if (sections[r]) wanted.add(r);
+    }
+    names = ALL.filter((n) => wanted.has(n));
+  }
+  const parts: string[] = [];
+  for (const name of names) {
+    let text = `# ${TITLES[name]}\r\n`;
+    for (const [k, v] of sections[name]!(e)) text += `${k}:${v}\r\n`;
+    parts.push(text);
+  }
+  return parts.join('\r\n');
+}

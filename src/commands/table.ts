@@ -1,0 +1,54 @@
+/**
+ * The command table, built once from the declarations of every command family.
+ */
+import type { Command, CommandDecl } from './types.js';
+
+export class CommandTable {
+  /** Keyed by lowercase and by uppercase name: most clients send one or the other, so
+   * most lookups need no toLowerCase() copy. */
+  private readonly byName = new Map<string, Command>();
+  readonly commands: Command[] = [];
+
+  constructor(decls: CommandDecl[]) {
+    for (const decl of decls) {
+      const cmd = buildCommand(decl, null);
+      if (this.byName.has(cmd.name)) throw new Error(`command ${cmd.name} declared twice`);
+      this.commands.push(cmd);
+      this.byName.set(cmd.name, cmd);
+      this.byName.set(cmd.name.toUpperCase(), cmd);
+    }
+  }
+
+  get(name: string): Command | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  /** Every command and subcommand, parents first. */
+  *all(): Iterable<Command> {
+    for (const cmd of this.commands) {
+      yield cmd;
+      if (cmd.subcommandTable) yield* cmd.subcommandTable.values();
+    }
+  }
+}
+
+function buildCommand(decl: CommandDecl, parent: Command | null): Command {
+  const fullName = parent ? `${parent.name}|${decl.name}` : decl.name;
+  if (decl.name !== decl.name.toLowerCase()) throw new Error(`command name ${decl.name} must be lowercase`);
+  if (!decl.handler && !decl.subcommands) throw new Error(`command ${fullName} has neither handler nor subcommands`);
+  const cmd: Command = {
+    ...decl,
+    fullName,
+    parent,
+    keys: decl.keys ?? [0, 0, 0],
+    flagSet: new Set(decl.flags),
+    isWrite: decl.flags.includes('write'),
+    subcommandTable: null,
+    stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
+  };
+  if (decl.subcommands) {
+    cmd.subcommandTable = new Map();
+    for (const sub of decl.subcommands) cmd.subcommandTable.set(sub.name, buildCommand(sub, cmd));
+  }
+  return cmd;
+}

@@ -1,0 +1,77 @@
+/**
+ * A command is declared once, as data: arity, flags, key positions, ACL categories and
+ * docs, next to its handler. The one table built from these declarations drives lookup,
+ * arity and unknown-command errors, COMMAND / COMMAND DOCS and key extraction.
+ */
+import type { Session } from '../engine/session.js';
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_mandatory_keys'
+  | 'no_multi'
+  | 'allow_busy'
+  | 'sentinel'
+  | 'only_sentinel'
+  /** Refused unless enable-debug-command allows it (DEBUG). */
+  | 'protected';
+
+export type Handler = (session: Session, argv: string[]) => void;
+
+export interface KeySpecDecl {
+  /** Redis key-spec flags, e.g. ["RW", "ACCESS", "UPDATE"]. */
+  flags: string[];
+  /** Position of the first key. */
+  index: number;
+  /** Last key relative to the end of argv (-1: last arg) or, if >= 0, how many further keys. */
+  lastKey: number;
+  keyStep: number;
+}
+
+export interface CommandDecl {
+  /** Lowercase name; a subcommand's is its own word ("setname"). */
+  name: string;
+  /** Redis arity: exact argument count (with the name) if positive, minimum if negative. */
+  arity: number;
+  flags: CommandFlag[];
+  /** ACL categories without the '@' ("string", "fast"); "write"/"read" etc. included. */
+  acl: string[];
+  /** Key positions: [first, last, step]; [0, 0, 0] when the command takes no keys. */
+  keys?: [number, number, number];
+  keySpecs?: KeySpecDecl[];
+  group: string;
+  summary: string;
+  since: string;
+  complexity?: string;
+  /** Extra doc fields for COMMAND DOCS, e.g. doc_flags or deprecated_since. */
+  docFlags?: string[];
+  deprecatedSince?: string;
+  replacedBy?: string;
+  tips?: string[];
+  handler?: Handler;
+  subcommands?: CommandDecl[];
+}
+
+export interface Command extends CommandDecl {
+  /** "get", or "client|setname" for a subcommand: used in error texts and COMMAND. */
+  fullName: string;
+  parent: Command | null;
+  keys: [number, number, number];
+  flagSet: Set<CommandFlag>;
+  isWrite: boolean;
+  subcommandTable: Map<string, Command> | null;
+  /** INFO commandstats */
+  stats: { calls: number; usec: number; rejected: number; failed: number };
+}

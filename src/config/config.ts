@@ -1,0 +1,277 @@
+/**
+ * Server configuration: each parameter declared once (type, default, bounds), used by
+ * the command line, config files in redis.conf syntax, and CONFIG GET/SET.
+ *
+ * Only parameters Cairn honours are listed; anything else is an unknown directive at
+ * start-up and "Unknown option" to CONFIG SET, as Redis treats names it does not know.
+ * `save` and `appendonly` are listed because tools (redis-benchmark, redis-cli) read them;
+ * they accept only their "off" values until persistence exists.
+ */
+import { statSync } from 'node:fs';
+import { globMatch } from '../store/glob.js';
+
+export type EvictionPolicy =
+  | 'noeviction'
+  | 'allkeys-lru'
+  | 'volatile-lru'
+  | 'allkeys-lfu'
+  | 'volatile-lfu'
+  | 'allkeys-random'
+  | 'volatile-random'
+  | 'volatile-ttl';
+
+export class ConfigValues {
+  port = 6379;
+  bind: string[] = ['127.0.0.1'];
+  dir = '.';
+  requirepass = '';
+  databases = 16;
+  loglevel: 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing' = 'notice';
+  logfile = '';
+  hz = 10;
+  timeout = 0;
+  tcpKeepalive = 300;
+  tcpBacklog = 511;
+  maxclients = 10000;
+  protoMaxBulkLen = 512 * 1024 * 1024;
+  clientQueryBufferLimit = 1024 * 1024 * 1024;
+  enableDebugCommand: 'yes' | 'no' | 'local' = 'no';
+  protectedMode = true;
+  maxmemoryPolicy: EvictionPolicy = 'noeviction';
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
+  daemonize = false;
+  pidfile = '';
+  save = '';
+  appendonly = false;
+}
+
+type Kind = 'bool' | 'int' | 'memory' | 'enum' | 'string' | 'special';
+
+export interface ParamDecl {
+  name: string;
+  alias?: string;
+  kind: Kind;
+  /** Only settable at start-up (Redis: "can't set immutable config"). */
+  immutable?: boolean;
+  /** Value not shown by CONFIG GET in clear? (Redis shows requirepass; so do we.) */
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  get(c: ConfigValues): string;
+  /** Validates and stores; returns an error text (Redis's wording) or null. */
+  set(c: ConfigValues, value: string): string | null;
+}
+
+const bool = (name: string, field: keyof ConfigValues, extra: Partial<ParamDecl> = {}): ParamDecl => ({
+  name,
+  kind: 'bool',
+  get: (c) => ((c[field] as boolean) ? 'yes' : 'no'),
+  set: (c, v) => {
+    const b = parseBool(v);
+    if (b === null) return "argument must be 'yes' or 'no'";
+    (c as unknown as Record<string, unknown>)[field] = b;
+    return null;
+  },
+  ...extra,
+});
+
+const int = (name: string, field: keyof ConfigValues, min: number, max: number, extra: Partial<ParamDecl> = {}): ParamDecl => ({
+  name,
+  kind: 'int',
+  min,
+  max,
+  get: (c) => String(c[field]),
+  set: (c, v) => {
+    const n = parseConfigInt(v);
+    if (n === null) return "argument couldn't be parsed into an integer";
+    if (n < min || n > max) return `argument must be between ${min} and ${max} inclusive`;
+    (c as unknown as Record<string, unknown>)[field] = n;
+    return null;
+  },
+  ...extra,
+});
+
+const memory = (name: string, field: keyof ConfigValues, min: number, max: number, extra: Partial<ParamDecl> = {}): ParamDecl => ({
+  name,
+  kind: 'memory',
+  min,
+  max,
+  get: (c) => String(c[field]),
+  set: (c, v) => {
+    const n = parseMemory(v);
+    if (n === null) return 'argument must be a memory value';
+    if (n < min || n > max) return `argument must be between ${min} and ${max} inclusive`;
+    (c as unknown as Record<string, unknown>)[field] = n;
+    return null;
+  },
+  ...extra,
+});
+
+const enumeration = (name: string, field: keyof ConfigValues, values: readonly string[], extra: Partial<ParamDecl> = {}): ParamDecl => ({
+  name,
+  kind: 'enum',
+  values,
+  get: (c) => String(c[field]),
+  set: (c, v) => {
+    const lower = v.toLowerCase();
+    if (!values.includes(lower)) return `argument(s) must be one of the following: ${values.join(', ')}`;
+    (c as unknown as Record<string, unknown>)[field] = lower;
+    return null;
+  },
+  ...extra,
+});
+
+const string = (name: string, field: keyof ConfigValues, extra: Partial<ParamDecl> = {}): ParamDecl => ({
+  name,
+  kind: 'string',
+  get: (c) => String(c[field]),
+  set: (c, v) => {
+    (c as unknown as Record<string, unknown>)[field] = v;
+    return null;
+  },
+  ...extra,
+});
+
+const LONG_MAX = Number.MAX_SAFE_INTEGER;
+
+export const PARAMS: readonly ParamDecl[] = [
+  // Re-listening at runtime is not supported yet: port and bind are start-up only.
+  int('port', 'port', 0, 65535, { immutable: true }),
+  {
+    name: 'bind',
+    kind: 'special',
+    immutable: true,
+    get: (c) => c.bind.join(' '),
+    set: (c, v) => {
+      const addrs = v.split(' ').filter((a) => a.length > 0);
+      if (addrs.length === 0) return 'Too many bind addresses specified.';
+      c.bind = addrs;
+      return null;
+    },
+  },
+  {
+    name: 'dir',
+    kind: 'string',
+    get: (c) => c.dir,
+    set: (c, v) => {
+      try {
+        if (!statSync(v).isDirectory()) return 'Not a directory';
+      } catch {
+        return 'No such file or directory';
+      }
+      c.dir = v;
+      return null;
+    },
+  },
+  string('requirepass', 'requirepass'),
+  int('databases', 'databases', 1, 2147483647, { immutable: true }),
+  enumeration('loglevel', 'loglevel', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  string('logfile', 'logfile', { immutable: true }),
+  int('hz', 'hz', 0, 2147483647),
+  int('timeout', 'timeout', 0, 2147483647),
+  int('tcp-keepalive', 'tcpKeepalive', 0, 2147483647),
+  int('tcp-backlog', 'tcpBacklog', 0, 2147483647, { immutable: true }),
+  int('maxclients', 'maxclients', 1, 2147483647),
+  memory('proto-max-bulk-len', 'protoMaxBulkLen', 1024 * 1024, LONG_MAX),
+  memory('client-query-buffer-limit', 'clientQueryBufferLimit', 1024 * 1024, LONG_MAX),
+  enumeration('enable-debug-command', 'enableDebugCommand', ['no', 'yes', 'local'], { immutable: true }),
+  bool('protected-mode', 'protectedMode'),
+  enumeration('maxmemory-policy', 'maxmemoryPolicy', [
+    'volatile-lru',
+    'volatile-lfu',
+    'volatile-random',
+    'volatile-ttl',
+    'allkeys-lru',
+    'allkeys-lfu',
+    'allkeys-random',
+    'noeviction',
+  ]),
+  int('lfu-log-factor', 'lfuLogFactor', 0, 2147483647),
+  int('lfu-decay-time', 'lfuDecayTime', 0, 2147483647),
+  bool('daemonize', 'daemonize', {
+    immutable: true,
+    set: (c, v) => {
+      const b = parseBool(v);
+      if (b === null) return "argument must be 'yes' or 'no'";
+      if (b) return 'daemonize is not supported by Cairn: run it under a process manager';
+      c.daemonize = false;
+      return null;
+    },
+  }),
+  string('pidfile', 'pidfile', { immutable: true }),
+  {
+    name: 'save',
+    kind: 'special',
+    get: (c) => c.save,
+    set: (c, v) => {
+      if (v.trim() !== '') return 'snapshots are not supported yet: only save "" is accepted';
+      c.save = '';
+      return null;
+    },
+  },
+  bool('appendonly', 'appendonly', {
+    set: (c, v) => {
+      const b = parseBool(v);
+      if (b === null) return "argument must be 'yes' or 'no'";
+      if (b) return 'the append-only file is not supported yet: only appendonly no is accepted';
+      c.appendonly = false;
+      return null;
+    },
+  }),
+];
+
+const BY_NAME = new Map<string, ParamDecl>();
+for (const p of PARAMS) {
+  BY_NAME.set(p.name, p);
+  if (p.alias) BY_NAME.set(p.alias, p);
+}
+
+export function findParam(name: string): ParamDecl | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+/** Parameters whose name matches any of the glob patterns, each once. */
+export function matchParams(patterns: string[]): ParamDecl[] {
+  const found: ParamDecl[] = [];
+  for (const p of PARAMS) {
+    if (patterns.some((pat) => globMatch(pat, p.name, true) || (p.alias !== undefined && globMatch(pat, p.alias, true)))) {
+      found.push(p);
+    }
+  }
+  return found;
+}
+
+export function parseBool(v: string): boolean | null {
+  const l = v.toLowerCase();
+  if (l === 'yes') return true;
+  if (l === 'no') return false;
+  return null;
+}
+
+/** Integers in config values: Redis accepts memory-style units only for memory params. */
+export function parseConfigInt(v: string): number | null {
+  if (!/^-?\d+$/.test(v)) return null;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Redis's memtoull: "1gb", "512mb", "100k", "1024"; k/m/g are powers of 1000, kb/mb/gb of 1024. */
+export function parseMemory(v: string): number | null {
+  const m = /^(\d+)([a-z]*)$/i.exec(v);
+  if (!m) return null;
+  const units: Record<string, number> = {
+    '': 1,
+    b: 1,
+    k: 1000,
+    kb: 1024,
+    m: 1000 ** 2,
+    mb: 1024 ** 2,
+    g: 1000 ** 3,
+    gb: 1024 ** 3,
+  };
+  const mul = units[m[2]!.toLowerCase()];
+  if (mul === undefined) return null;
+  const n = Number(m[1]) * mul;
+  return Number.isSafeInteger(n) ? n : null;
+}

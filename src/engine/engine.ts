@@ -1,0 +1,334 @@
+/**
+ * The engine: keyspace, configuration, command table and the execution of one command for
+ * one session. The network server and the embedded API both drive this; neither the
+ * engine nor the commands know about sockets.
+ */
+import { ConfigValues } from '../config/config.js';
+import { ActiveExpirer } from '../store/expiry.js';
+import { Clock } from '../store/clock.js';
+import { Keyspace } from '../store/keyspace.js';
+import { CommandTable } from '../commands/table.js';
+import type { Command } from '../commands/types.js';
+import { allCommands } from '../commands/index.js';
+import { Logger } from './log.js';
+import { Session, type SessionReply, type Transport } from './session.js';
+
+export { REDIS_VERSION, CAIRN_VERSION } from './version.js';
+
+export interface ServerStats {
+  startedAt: number;
+  connectionsReceived: number;
+  rejectedConnections: number;
+  commandsProcessed: number;
+  errorReplies: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Reset by CONFIG RESETSTAT, like Redis's stat_* fields. */
+  errorCodes: Map<string, number>;
+}
+
+const SKIP_NEXT = 1;
+const SKIP_CURRENT = 2;
+
+export class Engine {
+  readonly clock = new Clock();
+  readonly keyspace: Keyspace;
+  readonly expirer: ActiveExpirer;
+  readonly commands = new CommandTable(allCommands);
+  readonly sessions = new Map<number, Session>();
+  readonly monitors = new Set<Session>();
+  readonly stats: ServerStats = {
+    startedAt: Date.now(),
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    commandsProcessed: 0,
+    errorReplies: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    errorCodes: new Map(),
+  };
+  /** Access policy the keyspace reads on every touch; kept in step with config. */
+  private readonly accessPolicy = { lfu: false, lfuLogFactor: 10, lfuDecayTime: 1 };
+  private nextSessionId = 1;
+  /** CLIENT PAUSE: until when (ms), and whether everything or only writes wait. */
+  pausedUntil = 0;
+  pauseAll = false;
+  private pauseTimer: NodeJS.Timeout | null = null;
+  private readonly postponed = new Set<Session>();
+  /** Set by the server: what SHUTDOWN does. */
+  shutdownHandler: ((reason: string) => void) | null = null;
+  /** Set by the server: the addresses it listens on, for INFO. */
+  listening: { port: number; tcpPort: number } = { port: 0, tcpPort: 0 };
+  /** The config file given at start-up, for INFO and CONFIG REWRITE. */
+  configFile: string | null = null;
+  /** Commands per second over the last sampling period (INFO instantaneous_ops_per_sec). */
+  opsPerSec = 0;
+  private opsSample = { at: Date.now(), commands: 0 };
+  /** The directory last chdir'ed to; the embedded API leaves the process's own alone. */
+  private appliedDir: string;
+
+  constructor(
+    readonly config: ConfigValues,
+    readonly log: Logger,
+  ) {
+    this.appliedDir = config.dir;
+    this.keyspace = new Keyspace(config.databases, this.clock, this.accessPolicy);
+    this.configChanged();
+    this.expirer = new ActiveExpirer(this.keyspace);
+  }
+
+  start(): void {
+    if (this.config.hz > 0) this.expirer.start(this.config.hz);
+  }
+
+  stop(): void {
+    this.expirer.stop();
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+  }
+
+  /** Re-reads settings that live outside ConfigValues. Called after every CONFIG SET. */
+  configChanged(): void {
+    const lfu = this.config.maxmemoryPolicy.endsWith('-lfu');
+    const switched = lfu !== this.accessPolicy.lfu;
+    this.accessPolicy.lfu = lfu;
+    this.accessPolicy.lfuLogFactor = this.config.lfuLogFactor;
+    this.accessPolicy.lfuDecayTime = this.config.lfuDecayTime;
+    if (switched) this.keyspace.resetAccessClocks();
+    this.log.level = this.config.loglevel;
+    // CONFIG SET dir moves the working directory, as in Redis; the value was validated.
+    if (this.config.dir !== this.appliedDir) {
+      process.chdir(this.config.dir);
+      this.appliedDir = this.config.dir;
+      this.config.dir = process.cwd();
+      this.appliedDir = this.config.dir;
+    }
+    if (this.expirer) {
+      if (this.config.hz > 0) this.expirer.start(this.config.hz);
+      else this.expirer.stop();
+    }
+  }
+
+  openSession(reply: SessionReply, transport: Transport): Session {
+    const session = new Session(this.nextSessionId++, this, reply, transport);
+    this.sessions.set(session.id, session);
+    this.stats.connectionsReceived++;
+    return session;
+  }
+
+  closeSession(session: Session): void {
+    session.closed = true;
+    this.sessions.delete(session.id);
+    this.monitors.delete(session);
+    this.postponed.delete(session);
+  }
+
+  /**
+   * Runs one command. Returns false when the command must wait (CLIENT PAUSE): the caller
+   * keeps argv and calls again after transport.resume().
+   */
+  execute(s: Session, argv: string[]): boolean {
+    const reply = s.reply;
+    const quiet = s.replyOff || s.skip !== 0;
+    const mark = quiet ? reply.mark() : 0;
+    const cmd = this.lookup(s, argv);
+    if (cmd !== null) {
+      if (this.pausedUntil !== 0 && this.mustWait(cmd)) {
+        this.postponed.add(s);
+        return false;
+      }
+      this.clock.update();
+      s.lastCommand = cmd.fullName;
+      const errorsBefore = reply.errors;
+      const started = performance.now();
+      cmd.handler!(s, argv);
+      cmd.stats.usec += (performance.now() - started) * 1000;
+      cmd.stats.calls++;
+      if (reply.errors !== errorsBefore) cmd.stats.failed++;
+      this.stats.commandsProcessed++;
+      if (this.monitors.size > 0 && !cmd.flagSet.has('skip_monitor') && !cmd.flagSet.has('admin')) {
+        this.feedMonitors(s, argv, cmd);
+      }
+    }
+    if (quiet && (s.replyOff || s.skip === SKIP_CURRENT)) reply.rewind(mark);
+    if (s.skip !== 0) {
+      if (s.skip === SKIP_CURRENT) s.skip = 0;
+      else if (s.skip === SKIP_NEXT) s.skip = SKIP_CURRENT;
+    }
+    return true;
+  }
+
+  /** The command argv names, or null after replying with Redis's rejection. */
+  private lookup(s: Session, argv: string[]): Command | null {
+    let cmd = this.commands.get(argv[0]!);
+    if (cmd === undefined) {
+      let args = '';
+      for (let i = 1; i < argv.length && args.length < 128; i++) {
+        args += "'" + argv[i]!.slice(0, 128 - args.length) + "' ";
+      }
+      this.reject(s, null, `ERR unknown command '${argv[0]!.slice(0, 128)}', with args beginning with: ${args}`);
+      return null;
+    }
+    if (cmd.subcommandTable !== null && argv.length >= 2) {
+      const sub = cmd.subcommandTable.get(argv[1]!.toLowerCase());
+      if (sub === undefined) {
+        this.reject(s, null, `ERR unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${cmd.name.toUpperCase()} HELP.`);
+        return null;
+      }
+      cmd = sub;
+    }
+    if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
+      this.reject(s, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
+      return null;
+    }
+    if (s.authRequired && !cmd.flagSet.has('no_auth')) {
+      this.reject(s, cmd, 'NOAUTH Authentication required.');
+      return null;
+    }
+    if (cmd.flagSet.has('protected') && !this.protectedAllowed(s)) {
+      this.reject(
+        s,
+        cmd,
+        'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+      );
+      return null;
+    }
+    return cmd;
+  }
+
+  private protectedAllowed(s: Session): boolean {
+    const mode = this.config.enableDebugCommand;
+    if (mode === 'yes') return true;
+    if (mode === 'no') return false;
+    const addr = s.transport.addr;
+    return addr.startsWith('127.') || addr.startsWith('[::1]') || addr.startsWith('::1') || addr === 'embedded';
+  }
+
+  /** Called about every 100 ms by the server's cron. */
+  sampleOps(): void {
+    const now = Date.now();
+    const elapsed = now - this.opsSample.at;
+    if (elapsed <= 0) return;
+    this.opsPerSec = Math.round(((this.stats.commandsProcessed - this.opsSample.commands) * 1000) / elapsed);
+    this.opsSample = { at: now, commands: this.stats.commandsProcessed };
+  }
+
+  /** CONFIG RESETSTAT */
+  resetStats(): void {
+    const st = this.stats;
+    st.connectionsReceived = 0;
+    st.rejectedConnections = 0;
+    st.commandsProcessed = 0;
+    st.errorReplies = 0;
+    st.netInputBytes = 0;
+    st.netOutputBytes = 0;
+    st.errorCodes.clear();
+    const ks = this.keyspace.stats;
+    ks.expiredKeys = 0;
+    ks.keyspaceHits = 0;
+    ks.keyspaceMisses = 0;
+    ks.expiredStalePerc = 0;
+    ks.expireCycleCpuMs = 0;
+    for (const cmd of this.commands.all()) cmd.stats = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+    this.opsSample = { at: Date.now(), commands: 0 };
+  }
+
+  private reject(s: Session, cmd: Command | null, message: string): void {
+    if (cmd !== null) cmd.stats.rejected++;
+    s.reply.error(message);
+  }
+
+  /** Counts an error reply by its code, for INFO errorstats. */
+  countError(message: string): void {
+    this.stats.errorReplies++;
+    const space = message.indexOf(' ');
+    const code = space < 0 ? message : message.slice(0, space);
+    this.stats.errorCodes.set(code, (this.stats.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  // ---- CLIENT PAUSE ----
+
+  private mustWait(cmd: Command): boolean {
+    if (this.clock.now >= this.pausedUntil && Date.now() >= this.pausedUntil) {
+      this.unpause();
+      return false;
+    }
+    return this.pauseAll || cmd.isWrite || cmd.flagSet.has('may_replicate');
+  }
+
+  pause(until: number, all: boolean): void {
+    // A later or stronger pause wins, as in Redis.
+    if (until > this.pausedUntil) this.pausedUntil = until;
+    this.pauseAll = this.pauseAll || all;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pausedUntil - Date.now()));
+    this.pauseTimer.unref();
+  }
+
+  unpause(): void {
+    this.pausedUntil = 0;
+    this.pauseAll = false;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    const waiting = [...this.postponed];
+    this.postponed.clear();
+    for (const s of waiting) if (!s.closed) s.transport.resume();
+  }
+
+  // ---- MONITOR ----
+
+  private feedMonitors(s: Session, argv: string[], cmd: Command): void {
+    const now = Date.now();
+    const sec = Math.floor(now / 1000);
+    const usec = String((now % 1000) * 1000).padStart(6, '0');
+    let line = `+${sec}.${usec} [${s.dbIndex} ${s.transport.addr}]`;
+    const redactFrom = cmd.fullName === 'auth' ? 1 : cmd.fullName === 'hello' ? helloAuthIndex(argv) : argv.length;
+    for (let i = 0; i < argv.length; i++) line += ' ' + (i >= redactFrom ? '"(redacted)"' : quoteRepr(argv[i]!));
+    line += '\r\n';
+    for (const m of this.monitors) {
+      if (m.closed) continue;
+      m.reply.rawWrite(line);
+      m.transport.flushSoon();
+    }
+  }
+}
+
+function helloAuthIndex(argv: string[]): number {
+  for (let i = 2; i < argv.length; i++) if (argv[i]!.toLowerCase() === 'auth') return i + 1;
+  return argv.length;
+}
+
+/** Redis's sdscatrepr: a double-quoted string with C escapes and \xHH for the rest. */
+export function quoteRepr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    switch (c) {
+      case 92:
+        out += '\\\\';
+        break;
+      case 34:
+        out += '\\"';
+        break;
+      case 10:
+        out += '\\n';
+        break;
+      case 13:
+        out += '\\r';
+        break;
+      case 9:
+        out += '\\t';
+        break;
+      case 7:
+        out += '\\a';
+        break;
+      case 8:
+        out += '\\b';
+        break;
+      default:
+        out += c >= 32 && c <= 126 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
+    }
+  }
+  return out + '"';
+}
+
+export { Session };

@@ -1,0 +1,75 @@
+/**
+ * One client's state as commands see it: selected database, protocol version, name,
+ * authentication, reply mode. The transport behind it (a socket, or an in-process
+ * caller) is reached only through the Transport interface.
+ */
+import type { Reply } from '../protocol/reply.js';
+import type { Database } from '../store/keyspace.js';
+import type { Engine } from './engine.js';
+
+export interface Transport {
+  /** "127.0.0.1:51234", for CLIENT LIST and MONITOR. */
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  /** Closes the connection after pending replies are written (CLIENT KILL, QUIT). */
+  close(afterReply: boolean): void;
+  /** Asks the transport to write out-of-band output (MONITOR lines) soon. */
+  flushSoon(): void;
+  /** Bytes waiting in the query buffer and the output buffer, for CLIENT LIST. */
+  queryBufferBytes(): number;
+  outputBufferBytes(): number;
+  /** Called when a pause ends so postponed commands run. */
+  resume(): void;
+}
+
+/** A writable reply sink whose output can be cut back (CLIENT REPLY OFF/SKIP). */
+export interface SessionReply extends Reply {
+  resp: 2 | 3;
+  errors: number;
+  mark(): number;
+  rewind(mark: number): void;
+  /** Appends already-encoded output (MONITOR lines). */
+  rawWrite(text: string): void;
+}
+
+export class Session {
+  name = '';
+  libName = '';
+  libVer = '';
+  dbIndex = 0;
+  db: Database;
+  authenticated: boolean;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand = 'NULL';
+  noEvict = false;
+  noTouch = false;
+  monitor = false;
+  /** CLIENT REPLY OFF */
+  replyOff = false;
+  /** CLIENT REPLY SKIP: 1 = skip the next command's reply, 2 = skipping this one. */
+  skip = 0;
+  /** Set once the session is gone, so late callbacks do nothing. */
+  closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly engine: Engine,
+    readonly reply: SessionReply,
+    readonly transport: Transport,
+  ) {
+    this.db = engine.keyspace.dbs[0]!;
+    this.authenticated = engine.config.requirepass === '';
+  }
+
+  select(index: number): void {
+    this.dbIndex = index;
+    this.db = this.engine.keyspace.dbs[index]!;
+  }
+
+  /** Whether commands must wait for AUTH (Redis's authRequired()). */
+  get authRequired(): boolean {
+    return !this.authenticated && this.engine.config.requirepass !== '';
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * Streaming parser for client requests: RESP multibulk frames and inline commands.
+ *
+ * It mirrors Redis's processMultibulkBuffer/processInlineBuffer so that every input gets
+ * the same outcome (command, wait for more bytes, or the same protocol error text):
+ * - state survives across reads, so a frame split at any byte parses the same and a
+ *   command with a million arguments is not re-parsed on every read;
+ * - arguments are latin1 strings: one byte per char, so they are binary safe and cheap
+ *   to hash, compare and store (see ../shared/PERFORMANCE-NOTES.md);
+ * - a large bulk argument is read straight into a buffer of its final size instead of
+ *   concatenating reads, so a 100 MB value costs one copy, not a quadratic series.
+ *
+ * The caller may reuse the buffer it passed to feed() once next() has returned null:
+ * unconsumed bytes are copied out before that.
+ */
+
+/** Longest inline command or header line without a newline (Redis PROTO_INLINE_MAX_SIZE). */
+export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+/** Multibulk count and bulk length allowed before AUTH when a password is set (CVE-2021-32675). */
+export const UNAUTH_MAX_MULTIBULK = 10;
+export const UNAUTH_MAX_BULK = 16384;
+/** Bulks at least this large are collected in a buffer of their own. */
+const BIG_BULK = 32 * 1024;
+const MAX_INT32 = 2147483647;
+
+export class ProtocolError extends Error {
+  /** The text sent to the client after "-", e.g. "ERR Protocol error: invalid bulk length". */
+  constructor(readonly reply: string) {
+    super(reply);
+  }
+}
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+  /** client-query-buffer-limit: bytes held for one unfinished command. */
+  maxQueryBuffer: number;
+}
+
+/** Result of next() for an over-long query buffer: Redis closes such a client without a reply. */
+export const QUERY_BUFFER_LIMIT = Symbol('query-buffer-limit');
+
+const CR = 13;
+const LF = 10;
+
+export class RequestParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** True when buf is the caller's buffer, which the caller may overwrite after next() returns null. */
+  private borrowed = false;
+  /** Arguments still to read for the current multibulk frame; 0 when between frames. */
+  private remaining = 0;
+  /** True between a multibulk header and the frame's last argument. */
+  private inFrame = false;
+  private bulkLen = -1;
+  private argv: string[] = [];
+  /** Bytes of the current unfinished frame already consumed into argv. */
+  private frameBytes = 0;
+  private big: Buffer | null = null;
+  private bigFilled = 0;
+
+  /** Set by the connection: whether the small pre-AUTH limits apply. */
+  authRequired = false;
+
+  constructor(readonly limits: ParserLimits) {}
+
+  /** Hands the parser the bytes of one read. */
+  feed(chunk: Buffer): void {
+    if (this.big !== null) {
+      const take = Math.min(chunk.length, this.big.length - this.bigFilled);
+      chunk.copy(this.big, this.bigFilled, 0, take);
+      this.bigFilled += take;
+      chunk = chunk.subarray(take);
+      if (this.bigFilled === this.big.length) {
+        // Redis does not check the two bytes after a bulk; neither do we.
+        this.argv.push(this.big.latin1Slice(0, this.big.length - 2));
+        this.frameBytes += this.big.length;
+        this.big = null;
+        this.remaining--;
+      }
+      if (chunk.length === 0) {
+        this.buf = Buffer.alloc(0);
+        this.pos = 0;
+        this.borrowed = false;
+        return;
+      }
+    }
+    if (this.pos < this.buf.length) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.borrowed = false;
+    } else {
+      this.buf = chunk;
+      this.borrowed = true;
+    }
+    this.pos = 0;
+  }
+
+  /** Bytes received but not yet turned into a command. */
+  get pendingBytes(): number {
+    return this.buf.length - this.pos + this.frameBytes + (this.big ? this.bigFilled : 0);
+  }
+
+  /**
+   * The next complete command, or null when more bytes are needed. An empty array is
+   * never returned: empty inline lines and `*0` frames are skipped as Redis does.
+   * Throws ProtocolError; returns QUERY_BUFFER_LIMIT when the unfinished command exceeds
+   * client-query-buffer-limit.
+   */
+  next(): string[] | null | typeof QUERY_BUFFER_LIMIT {
+    for (;;) {
+      if (this.big !== null) return this.needMore();
+      if (!this.inFrame) {
+        if (this.pos >= this.buf.length) return this.needMore();
+        if (this.buf[this.pos] !== 42 /* '*' */) {
+          const argv = this.parseInline();
+          if (argv === null) return this.needMore();
+          if (argv.length === 0) continue;
+          return argv;
+        }
+        const count = this.readHeaderLine(42, 'too big mbulk count string');
+        if (count === null) return this.needMore();
+        if (count === false || count > MAX_INT32) {
+          throw new ProtocolError('ERR Protocol error: invalid multibulk length');
+        }
+        if (count > UNAUTH_MAX_MULTIBULK && this.authRequired) {
+          throw new ProtocolError('ERR Protocol error: unauthenticated multibulk length');
+        }
+        if (count <= 0) continue;
+        this.inFrame = true;
+        this.remaining = count;
+        this.argv = [];
+        this.frameBytes = 0;
+      }
+      while (this.remaining > 0) {
+        if (this.bulkLen < 0) {
+          if (this.pos >= this.buf.length) return this.needMore();
+          const len = this.readHeaderLine(36, 'too big bulk count string');
+          if (len === null) return this.needMore();
+          if (len === false || len < 0 || len > this.limits.maxBulkLen) {
+            throw new ProtocolError('ERR Protocol error: invalid bulk length');
+          }
+          if (len > UNAUTH_MAX_BULK && this.authRequired) {
+            throw new ProtocolError('ERR Protocol error: unauthenticated bulk length');
+          }
+          this.bulkLen = len;
+        }
+        const available = this.buf.length - this.pos;
+        const need = this.bulkLen + 2;
+        if (available < need) {
+          if (this.bulkLen >= BIG_BULK) {
+            if (this.frameBytes + need > this.limits.maxQueryBuffer) return QUERY_BUFFER_LIMIT;
+            this.big = Buffer.allocUnsafe(need);
+            this.buf.copy(this.big, 0, this.pos);
+            this.bigFilled = available;
+            this.bulkLen = -1;
+            this.pos = this.buf.length;
+          }
+          return this.needMore();
+        }
+        this.argv.push(this.buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+        this.pos += need;
+        this.frameBytes += need;
+        this.bulkLen = -1;
+        this.remaining--;
+      }
+      const argv = this.argv;
+      this.argv = [];
+      this.frameBytes = 0;
+      this.inFrame = false;
+      return argv;
+    }
+  }
+
+  private needMore(): null | typeof QUERY_BUFFER_LIMIT {
+    if (this.pendingBytes > this.limits.maxQueryBuffer) return QUERY_BUFFER_LIMIT;
+    if (this.borrowed) {
+      // Keep only what is unconsumed, and own it: the caller will reuse its buffer.
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
+      this.borrowed = false;
+    }
+    return null;
+  }
+
+  /**
+   * Reads a "*<n>\r\n" or "$<n>\r\n" line at pos. null: incomplete; false: not a valid
+   * integer. Redis finds the line by its '\r' and then assumes the '\n'.
+   */
+  private readHeaderLine(prefix: number, tooBig: string): number | null | false {
+    const buf = this.buf;
+    const start = this.pos;
+    const cr = buf.indexOf(CR, start);
+    if (cr < 0) {
+      if (buf.length - start > PROTO_INLINE_MAX_SIZE) {
+        throw new ProtocolError(`ERR Protocol error: ${tooBig}`);
+      }
+      return null;
+    }
+    if (cr + 1 >= buf.length) return null;
+    if (buf[start] !== prefix) {
+      throw new ProtocolError(`ERR Protocol error: expected '$', got '${String.fromCharCode(buf[start]!)}'`);
+    }
+    const value = parseStrictInt(buf, start + 1, cr);
+    this.pos = cr + 2;
+    return value;
+  }
+
+  private parseInline(): string[] | null {
+    const buf = this.buf;
+    const start = this.pos;
+    const lf = buf.indexOf(LF, start);
+    if (lf < 0) {
+      if (buf.length - start > PROTO_INLINE_MAX_SIZE) {
+        throw new ProtocolError('ERR Protocol error: too big inline request');
+      }
+      return null;
+    }
+    let end = lf;
+    if (end > start && buf[end - 1] === CR) end--;
+    const argv = splitArgs(buf.latin1Slice(start, end));
+    if (argv === null) throw new ProtocolError('ERR Protocol error: unbalanced quotes in request');
+    this.pos = lf + 1;
+    return argv;
+  }
+}
+
+/**
+ * Redis's string2ll over bytes: optional '-', digits, no leading zeros, no '+', no
+ * spaces, within a signed 64-bit range. Lengths above 2^53 are out of any limit we
+ * accept, so precision loss there does not matter.
+ */
+function parseStrictInt(buf: Buffer, start: number, end: number): number | false {
+  const len = end - start;
+  if (len === 0 || len > 20) return false;
+  let i = start;
+  let negative = false;
+  if (buf[i] === 45 /* '-' */) {
+    negative = true;
+    i++;
+    if (i === end) return false;
+  }
+  if (buf[i] === 48 /* '0' */) {
+    return i + 1 === end && !negative ? 0 : false;
+  }
+  let value = 0;
+  for (; i < end; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return false;
+    value = value * 10 + c;
+  }
+  if (value > 9223372036854775807) return false;
+  return negative ? -value : value;
+}
+
+function isHexDigit(c: string): boolean {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+function isSpace(c: string): boolean {
+  // C isspace(): space, \t, \n, \v, \f, \r
+  return c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+}
+
+/**
+ * Redis's sdssplitargs: splits an inline command line into arguments, honouring
+ * "double quotes" with C escapes and \xHH, and 'single quotes' with \'. Returns null for
+ * unbalanced quotes or a closing quote not followed by a space.
+ */
+export function splitArgs(line: string): string[] | null {
+  const args: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line[i]!)) i++;
+    if (i >= n) return args;
+    let inDouble = false;
+    let inSingle = false;
+    let current = '';
+    let done = false;
+    while (!done) {
+      const c = line[i];
+      if (inDouble) {
+        if (c === undefined) return null;
+        if (c === '\\' && line[i + 1] === 'x' && i + 3 < n && isHexDigit(line[i + 2]!) && isHexDigit(line[i + 3]!)) {
+          current += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i]!;
+          current += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line[i + 1]!)) return null;
+          done = true;
+        } else {
+          current += c;
+        }
+      } else if (inSingle) {
+        if (c === undefined) return null;
+        if (c === '\\' && line[i + 1] === "'") {
+          i++;
+          current += "'";
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line[i + 1]!)) return null;
+          done = true;
+        } else {
+          current += c;
+        }
+      } else if (c === undefined) {
+        done = true;
+      } else if (c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\0') {
+        done = true;
+      } else if (c === '"') {
+        inDouble = true;
+      } else if (c === "'") {
+        inSingle = true;
+      } else {
+        current += c;
+      }
+      if (i < n) i++;
+    }
+    args.push(current);
+  }
+}

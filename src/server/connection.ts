@@ -1,0 +1,170 @@
+/**
+ * One client connection: bytes in, parsed commands through the engine, replies out.
+ *
+ * Every read event runs all complete commands it carries and answers them with a single
+ * socket write (see ../shared/PERFORMANCE-NOTES.md: separate writes cost several times
+ * the CPU). When the peer stops reading, reading from it stops too once its unsent
+ * replies pass a bound, so a client that pipelines without reading cannot grow the
+ * server's memory without limit; nothing is dropped.
+ */
+import type { Socket } from 'node:net';
+import type { Engine } from '../engine/engine.js';
+import type { Session, Transport } from '../engine/session.js';
+import { ProtocolError, QUERY_BUFFER_LIMIT, RequestParser } from '../protocol/parser.js';
+import { RespWriter } from '../protocol/reply.js';
+
+/** Unsent reply bytes above which we stop reading from the client until it drains. */
+const OUTPUT_HIGH_WATER = 32 * 1024 * 1024;
+
+export class Connection implements Transport {
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  readonly session: Session;
+  private readonly parser: RequestParser;
+  private readonly writer = new RespWriter();
+  /** A command postponed by CLIENT PAUSE, retried on resume(). */
+  private waiting: string[] | null = null;
+  private closing = false;
+  private closed = false;
+  private flushScheduled = false;
+  private readPaused = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly engine: Engine,
+    private readonly onClose: (c: Connection) => void,
+  ) {
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    this.writer.onError = (message) => engine.countError(message);
+    this.session = engine.openSession(this.writer, this);
+    this.parser = new RequestParser({
+      maxBulkLen: engine.config.protoMaxBulkLen,
+      maxQueryBuffer: engine.config.clientQueryBufferLimit,
+    });
+    socket.setNoDelay(true);
+    if (engine.config.tcpKeepalive > 0) socket.setKeepAlive(true, engine.config.tcpKeepalive * 1000);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => this.destroy());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.engine.stats.netInputBytes += chunk.length;
+    this.session.lastInteraction = Date.now();
+    // Limits can change with CONFIG SET while we are connected.
+    this.parser.limits.maxBulkLen = this.engine.config.protoMaxBulkLen;
+    this.parser.limits.maxQueryBuffer = this.engine.config.clientQueryBufferLimit;
+    this.parser.feed(chunk);
+    this.process();
+  }
+
+  /** Runs every complete command in the query buffer, then writes the replies once. */
+  private process(): void {
+    const engine = this.engine;
+    const session = this.session;
+    const parser = this.parser;
+    while (!this.closing && this.waiting === null) {
+      parser.authRequired = session.authRequired;
+      let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
+      try {
+        argv = parser.next();
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        engine.log.verbose(`Protocol error (${e.reply}) from client: id=${session.id} addr=${this.addr}`);
+        this.writer.error(e.reply);
+        this.close(true);
+        break;
+      }
+      if (argv === null) break;
+      if (argv === QUERY_BUFFER_LIMIT) {
+        engine.log.warning(`Closing client that reached max query buffer length: id=${session.id} addr=${this.addr}`);
+        this.close(false);
+        return;
+      }
+      if (!engine.execute(session, argv)) this.waiting = argv;
+    }
+    this.flush();
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    const out = this.writer.take();
+    if (out.length > 0) {
+      this.engine.stats.netOutputBytes += out.length;
+      this.socket.write(out, 'latin1');
+    }
+    if (this.closing) {
+      this.socket.end();
+      return;
+    }
+    if (!this.readPaused && this.socket.writableLength > OUTPUT_HIGH_WATER) {
+      this.readPaused = true;
+      this.socket.pause();
+    }
+  }
+
+  private onDrain(): void {
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  // ---- Transport ----
+
+  close(afterReply: boolean): void {
+    if (this.closed) return;
+    if (afterReply) {
+      this.closing = true;
+      this.flushSoon();
+    } else {
+      this.destroy();
+    }
+  }
+
+  flushSoon(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  queryBufferBytes(): number {
+    return this.parser.pendingBytes;
+  }
+
+  outputBufferBytes(): number {
+    return this.writer.out.length + this.socket.writableLength;
+  }
+
+  resume(): void {
+    const argv = this.waiting;
+    if (argv === null || this.closed) return;
+    this.waiting = null;
+    if (!this.engine.execute(this.session, argv)) {
+      this.waiting = argv;
+      return;
+    }
+    this.process();
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    this.engine.closeSession(this.session);
+    this.socket.destroy();
+    this.onClose(this);
+  }
+}
+
+function formatAddr(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '?:0';
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`;
+}

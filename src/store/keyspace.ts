@@ -1,0 +1,267 @@
+/**
+ * The keyspace: numbered databases of keys, each key an Entry holding its value, its
+ * absolute expiry time and its LRU/LFU clock. Knows nothing of RESP or sockets.
+ *
+ * Keys and string values are latin1 strings (one char per byte; binary safe). A string
+ * value is stored as the JS string itself: the type is told by `typeof`, so the common
+ * case costs no wrapper object. Aggregate types are objects carrying a `type` tag.
+ */
+import { Clock } from './clock.js';
+
+/** Values of the aggregate types implement this; strings are plain strings. */
+export interface AggregateValue {
+  readonly type: string;
+  /** Redis's OBJECT ENCODING name for the current representation. */
+  encoding(): string;
+}
+
+export type Value = string | AggregateValue;
+
+export function typeName(value: Value): string {
+  return typeof value === 'string' ? 'string' : value.type;
+}
+
+export class Entry {
+  constructor(
+    public value: Value,
+    /** Absolute unix time in ms after which the key is gone; 0 for none. */
+    public expireAt: number,
+    /** LRU clock (seconds) or, under an LFU policy, (minutes << 8) | log counter. */
+    public lru: number,
+  ) {}
+}
+
+export interface KeyspaceStats {
+  expiredKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  /** Percentage of keys found already expired in the last active expiry cycle. */
+  expiredStalePerc: number;
+  expireCycleCpuMs: number;
+}
+
+/** Redis's LFU constants. */
+const LFU_INIT_VAL = 5;
+
+export interface AccessPolicy {
+  /** True under allkeys-lfu / volatile-lfu. */
+  lfu: boolean;
+  lfuLogFactor: number;
+  lfuDecayTime: number;
+}
+
+export class Database {
+  keys = new Map<string, Entry>();
+  /** Keys that have an expiry time: what the active expiry cycle walks. */
+  volatile = new Set<string>();
+
+  constructor(
+    readonly id: number,
+    private readonly space: Keyspace,
+  ) {}
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  /**
+   * The live entry for key, or undefined. An expired key found here is deleted (lazy
+   * expiry). Does not touch the access clock: callers that count as access use read().
+   */
+  find(key: string): Entry | undefined {
+    const entry = this.keys.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expireAt !== 0 && entry.expireAt < this.space.clock.now) {
+      this.expire(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** find() as an access: counts a hit or miss and updates the key's LRU/LFU clock. */
+  read(key: string, touch = true): Entry | undefined {
+    const entry = this.find(key);
+    if (entry === undefined) {
+      this.space.stats.keyspaceMisses++;
+      return undefined;
+    }
+    this.space.stats.keyspaceHits++;
+    if (touch) this.space.touch(entry);
+    return entry;
+  }
+
+  /** find() for a write: updates the access clock, counts no hit or miss. */
+  write(key: string, touch = true): Entry | undefined {
+    const entry = this.find(key);
+    if (entry !== undefined && touch) this.space.touch(entry);
+    return entry;
+  }
+
+  /** Creates a key that does not exist (callers checked with find()). */
+  add(key: string, value: Value, expireAt = 0): Entry {
+    const entry = new Entry(value, expireAt, this.space.initialClock());
+    this.keys.set(key, entry);
+    if (expireAt !== 0) this.volatile.add(key);
+    return entry;
+  }
+
+  /**
+   * Sets key to value, creating it or overwriting whatever it held (any type). The TTL is
+   * dropped unless keepTtl, as SET does.
+   */
+  set(key: string, value: Value, keepTtl = false): Entry {
+    const entry = this.find(key);
+    if (entry === undefined) return this.add(key, value);
+    entry.value = value;
+    if (!keepTtl && entry.expireAt !== 0) {
+      entry.expireAt = 0;
+      this.volatile.delete(key);
+    }
+    this.space.touch(entry);
+    return entry;
+  }
+
+  /** Deletes a live key; false when there was none. */
+  delete(key: string): boolean {
+    const entry = this.find(key);
+    if (entry === undefined) return false;
+    this.remove(key, entry);
+    return true;
+  }
+
+  remove(key: string, entry: Entry): void {
+    this.keys.delete(key);
+    if (entry.expireAt !== 0) this.volatile.delete(key);
+  }
+
+  setExpire(key: string, entry: Entry, expireAt: number): void {
+    if (entry.expireAt === 0) this.volatile.add(key);
+    entry.expireAt = expireAt;
+  }
+
+  persist(key: string, entry: Entry): boolean {
+    if (entry.expireAt === 0) return false;
+    entry.expireAt = 0;
+    this.volatile.delete(key);
+    return true;
+  }
+
+  /** Deletes an expired key and counts it. */
+  expire(key: string): void {
+    this.keys.delete(key);
+    this.volatile.delete(key);
+    this.space.stats.expiredKeys++;
+    this.space.dirty++;
+  }
+
+  clear(): void {
+    this.keys = new Map();
+    this.volatile = new Set();
+  }
+
+  /** A random live key, or null. O(n) in the worst case; see RANDOMKEY. */
+  randomKey(): string | null {
+    // Map offers no random access: walk from a random offset, bounded by size.
+    for (let attempt = 0; attempt < 100 && this.keys.size > 0; attempt++) {
+      const skip = Math.floor(Math.random() * this.keys.size);
+      let i = 0;
+      for (const key of this.keys.keys()) {
+        if (i++ === skip) {
+          if (this.find(key) !== undefined) return key;
+          break;
+        }
+      }
+    }
+    return null;
+  }
+}
+
+export class Keyspace {
+  readonly dbs: Database[];
+  readonly stats: KeyspaceStats = {
+    expiredKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    expiredStalePerc: 0,
+    expireCycleCpuMs: 0,
+  };
+  /** Writes since start (Redis's server.dirty); persistence will read it. */
+  dirty = 0;
+
+  constructor(
+    databases: number,
+    readonly clock: Clock,
+    readonly policy: AccessPolicy,
+  ) {
+    this.dbs = [];
+    for (let i = 0; i < databases; i++) this.dbs.push(new Database(i, this));
+  }
+
+  initialClock(): number {
+    return this.policy.lfu ? (this.lfuMinutes() << 8) | LFU_INIT_VAL : this.clock.lruSeconds;
+  }
+
+  /** Records an access to entry for LRU/LFU. */
+  touch(entry: Entry): void {
+    if (!this.policy.lfu) {
+      entry.lru = this.clock.lruSeconds;
+      return;
+    }
+    const counter = this.lfuDecayed(entry);
+    entry.lru = (this.lfuMinutes() << 8) | this.lfuIncrement(counter);
+  }
+
+  /** Seconds since the key was last accessed (OBJECT IDLETIME). */
+  idleSeconds(entry: Entry): number {
+    const now = this.clock.lruSeconds;
+    return now >= entry.lru ? now - entry.lru : now + (LRU_CLOCK_MAX - entry.lru);
+  }
+
+  /** The LFU counter after decay (OBJECT FREQ). */
+  lfuDecayed(entry: Entry): number {
+    const last = entry.lru >>> 8;
+    let counter = entry.lru & 255;
+    const now = this.lfuMinutes();
+    const elapsed = now >= last ? now - last : 65535 - last + now;
+    const periods = this.policy.lfuDecayTime > 0 ? Math.floor(elapsed / this.policy.lfuDecayTime) : 0;
+    if (periods > 0) counter = periods > counter ? 0 : counter - periods;
+    return counter;
+  }
+
+  private lfuIncrement(counter: number): number {
+    if (counter === 255) return 255;
+    const base = Math.max(0, counter - LFU_INIT_VAL);
+    const p = 1 / (base * this.policy.lfuLogFactor + 1);
+    return Math.random() < p ? counter + 1 : counter;
+  }
+
+  private lfuMinutes(): number {
+    return Math.floor(this.clock.now / 60000) & 65535;
+  }
+
+  /** Redis re-reads every key's clock when the policy switches between LRU and LFU. */
+  resetAccessClocks(): void {
+    const initial = this.initialClock();
+    for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = initial;
+  }
+
+  get totalKeys(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.keys.size;
+    return n;
+  }
+
+  flushAll(): void {
+    for (const db of this.dbs) db.clear();
+  }
+
+  swap(a: number, b: number): void {
+    const da = this.dbs[a]!;
+    const db = this.dbs[b]!;
+    [da.keys, db.keys] = [db.keys, da.keys];
+    [da.volatile, db.volatile] = [db.volatile, da.volatile];
+  }
+}
+
+/** Redis's LRU clock is 24 bits of seconds. */
+export const LRU_CLOCK_MAX = (1 << 24) - 1;
