@@ -82,7 +82,13 @@ function killFilter(s: Session, argv: string[]): Session[] | null {
         return null;
       }
       type = t;
-    } else if (opt === 'user') user = val;
+    } else if (opt === 'user') {
+      if (val !== 'default') {
+        s.reply.error(`ERR No such user '${val}'`);
+        return null;
+      }
+      user = val;
+    }
     else if (opt === 'skipme') {
       const v = val.toLowerCase();
       if (v === 'yes') skipMe = true;
@@ -177,7 +183,7 @@ export const connectionCommands: CommandDecl[] = [
   {
     name: 'echo',
     arity: 2,
-    flags: ['fast'],
+    flags: ['loading', 'stale', 'fast'],
     acl: ['fast', 'connection'],
     group: 'connection',
     summary: 'Returns the given string.',
@@ -188,7 +194,7 @@ export const connectionCommands: CommandDecl[] = [
   {
     name: 'quit',
     arity: -1,
-    flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     acl: ['fast', 'connection'],
     group: 'connection',
     summary: 'Closes the connection.',
@@ -407,7 +413,7 @@ export const connectionCommands: CommandDecl[] = [
               ids = new Set();
               for (i++; i < argv.length; i++) {
                 const n = parseInt64(argv[i]!);
-                if (n === null || n <= 0) return s.reply.error('ERR Invalid client ID');
+                if (n === null) return s.reply.error('ERR Invalid client ID');
                 ids.add(n);
               }
             } else return s.reply.error(SYNTAX);
@@ -469,12 +475,15 @@ export const connectionCommands: CommandDecl[] = [
           const ms = intArg(s, argv[2]!, 'ERR timeout is not an integer or out of range');
           if (ms === null) return;
           if (ms < 0) return s.reply.error('ERR timeout is negative');
+          if (argv.length > 4) {
+            return s.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+          }
           let all = true;
           if (argv.length === 4) {
             const mode = argv[3]!.toLowerCase();
             if (mode === 'write') all = false;
             else if (mode !== 'all') return s.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
-          } else if (argv.length > 4) return s.reply.error(SYNTAX);
+          }
           s.engine.pause(Date.now() + ms, all);
           s.reply.ok();
         },

@@ -83,6 +83,7 @@ const expiryDecl = (
   flags: ['write', 'fast'],
   acl: ['keyspace', 'write', 'fast'],
   keys: [1, 1, 1],
+  keyFlags: ['RW', 'update'],
   group: 'generic',
   summary,
   since,
@@ -90,17 +91,18 @@ const expiryDecl = (
   handler: (s, argv) => expireGeneric(s, argv, relative, seconds, name),
 });
 
-const ttlDecl = (name: string, summary: string, since: string, format: (at: number, now: number) => number): CommandDecl => ({
+const ttlDecl = (name: string, summary: string, since: string, format: (at: number, now: number) => number, tips: string[]): CommandDecl => ({
   name,
   arity: 2,
   flags: ['readonly', 'fast'],
   acl: ['keyspace', 'read', 'fast'],
   keys: [1, 1, 1],
+  keyFlags: ['RO', 'access'],
   group: 'generic',
   summary,
   since,
   complexity: 'O(1)',
-  tips: ['nondeterministic_output'],
+  tips,
   handler: (s, argv) => ttlGeneric(s, argv[1]!, format),
 });
 
@@ -109,16 +111,17 @@ export const expireCommands: CommandDecl[] = [
   expiryDecl('pexpire', 'Sets the expiration time of a key in milliseconds.', '2.6.0', true, false),
   expiryDecl('expireat', 'Sets the expiration time of a key to a Unix timestamp.', '1.2.0', false, true),
   expiryDecl('pexpireat', 'Sets the expiration time of a key to a Unix milliseconds timestamp.', '2.6.0', false, false),
-  ttlDecl('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', (at, now) => Math.floor((remaining(at, now) + 500) / 1000)),
-  ttlDecl('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', remaining),
-  ttlDecl('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', (at) => Math.floor(at / 1000)),
-  ttlDecl('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', (at) => at),
+  ttlDecl('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', (at, now) => Math.floor((remaining(at, now) + 500) / 1000), ['nondeterministic_output']),
+  ttlDecl('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', remaining, ['nondeterministic_output']),
+  ttlDecl('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', (at) => Math.floor((at + 500) / 1000), []),
+  ttlDecl('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', (at) => at, []),
   {
     name: 'persist',
     arity: 2,
     flags: ['write', 'fast'],
     acl: ['keyspace', 'write', 'fast'],
     keys: [1, 1, 1],
+    keyFlags: ['RW', 'update'],
     group: 'generic',
     summary: 'Removes the expiration time of a key.',
     since: '2.2.0',

@@ -6,16 +6,18 @@ import type { Session } from '../engine/session.js';
 import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
 import { globMatch } from '../store/glob.js';
 import { infoText } from './info.js';
-import type { Command, CommandDecl } from './types.js';
+import type { Command, CommandDecl, KeySpecDecl } from './types.js';
 import { SYNTAX, replyHelp, stringEncoding } from './util.js';
 
 // ---- COMMAND ----
 
-function keySpecOf(cmd: Command): { flags: string[]; index: number; lastKey: number; keyStep: number } | null {
+/** The command's key specs: declared ones, or one range spec from keys and keyFlags. */
+function keySpecsOf(cmd: Command): KeySpecDecl[] {
+  if (cmd.keySpecs) return cmd.keySpecs;
   const [first, last, step] = cmd.keys;
-  if (first === 0) return null;
-  const flags = cmd.isWrite ? ['RW', 'update'] : cmd.flagSet.has('readonly') ? ['RO', 'access'] : ['RW', 'access'];
-  return { flags, index: first, lastKey: last < 0 ? last : last - first, keyStep: step };
+  if (first === 0) return [];
+  const flags = cmd.keyFlags ?? (cmd.isWrite ? ['RW', 'update'] : ['RO', 'access']);
+  return [{ flags, index: first, lastKey: last < 0 ? last : last - first, keyStep: step }];
 }
 
 function replyCommandInfo(s: Session, cmd: Command): void {
@@ -23,8 +25,10 @@ function replyCommandInfo(s: Session, cmd: Command): void {
   r.array(10);
   r.bulk(cmd.fullName);
   r.integer(cmd.arity);
-  r.set(cmd.flags.length);
-  for (const f of cmd.flags) r.simple(f);
+  // 'protected' is how Cairn marks DEBUG internally; Redis 7.0 does not list it.
+  const flags = cmd.flags.filter((f) => f !== 'protected');
+  r.set(flags.length);
+  for (const f of flags) r.simple(f);
   r.integer(cmd.keys[0]);
   r.integer(cmd.keys[1]);
   r.integer(cmd.keys[2]);
@@ -32,11 +36,16 @@ function replyCommandInfo(s: Session, cmd: Command): void {
   for (const a of cmd.acl) r.simple('@' + a);
   const tips = cmd.tips ?? [];
   r.set(tips.length);
-  for (const t of tips) r.simple(t);
-  const spec = keySpecOf(cmd);
-  r.set(spec ? 1 : 0);
-  if (spec) {
-    r.map(3);
+  for (const t of tips) r.bulk(t);
+  const specs = keySpecsOf(cmd);
+  r.set(specs.length);
+  for (const spec of specs) {
+    const notes = specs.length === 1 ? cmd.keyNotes : undefined;
+    r.map(notes ? 4 : 3);
+    if (notes) {
+      r.bulk('notes');
+      r.bulk(notes);
+    }
     r.bulk('flags');
     r.set(spec.flags.length);
     for (const f of spec.flags) r.simple(f);
@@ -155,9 +164,10 @@ function getKeys(s: Session, argv: string[], withFlags: boolean): void {
   }
   const positions = keysOf(cmd, args);
   if (positions === null) return s.reply.error('ERR Invalid arguments specified for command');
-  const flags = keySpecOf(cmd)!.flags;
+  const specs = keySpecsOf(cmd);
   s.reply.array(positions.length);
   for (const p of positions) {
+    const flags = (specs.find((sp) => sp.index === p) ?? specs[0]!).flags;
     if (!withFlags) {
       s.reply.bulk(args[p]!);
       continue;
@@ -380,11 +390,11 @@ export const serverCommands: CommandDecl[] = [
         since: '2.0.0',
         complexity: 'O(N) when N is the number of configuration parameters provided',
         handler: (s, argv) => {
-          const params = matchParams(argv.slice(2));
-          s.reply.map(params.length);
-          for (const p of params) {
-            s.reply.bulk(p.name);
-            s.reply.bulk(p.get(s.engine.config));
+          const found = matchParams(argv.slice(2));
+          s.reply.map(found.length);
+          for (const { param, name } of found) {
+            s.reply.bulk(name);
+            s.reply.bulk(param.get(s.engine.config));
           }
         },
       },
@@ -409,7 +419,6 @@ export const serverCommands: CommandDecl[] = [
         summary: 'Resets the server\'s statistics.',
         since: '2.0.0',
         complexity: 'O(1)',
-        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         handler: (s) => {
           s.engine.resetStats();
           s.reply.ok();
@@ -475,7 +484,7 @@ export const serverCommands: CommandDecl[] = [
           s.reply.array(argv.length - 2);
           for (let i = 2; i < argv.length; i++) {
             const cmd = commandByFullName(s, argv[i]!);
-            if (cmd === undefined) s.reply.nilArray();
+            if (cmd === undefined) s.reply.nil();
             else replyCommandInfo(s, cmd);
           }
         },
@@ -533,7 +542,7 @@ export const serverCommands: CommandDecl[] = [
       },
       {
         name: 'getkeys',
-        arity: -3,
+        arity: -4,
         flags: ['loading', 'stale'],
         acl: ['slow', 'connection'],
         group: 'server',
@@ -544,7 +553,7 @@ export const serverCommands: CommandDecl[] = [
       },
       {
         name: 'getkeysandflags',
-        arity: -3,
+        arity: -4,
         flags: ['loading', 'stale'],
         acl: ['slow', 'connection'],
         group: 'server',

@@ -50,6 +50,10 @@ export interface CommandDecl {
   acl: string[];
   /** Key positions: [first, last, step]; [0, 0, 0] when the command takes no keys. */
   keys?: [number, number, number];
+  /** Flags of the key spec when one range covers all keys (Redis: "RO access", "OW update"...). */
+  keyFlags?: string[];
+  keyNotes?: string;
+  /** Several key specs with different flags (RENAME: source and destination). */
   keySpecs?: KeySpecDecl[];
   group: string;
   summary: string;

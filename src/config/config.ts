@@ -92,16 +92,16 @@ const int = (name: string, field: keyof ConfigValues, min: number, max: number, 
   ...extra,
 });
 
-const memory = (name: string, field: keyof ConfigValues, min: number, max: number, extra: Partial<ParamDecl> = {}): ParamDecl => ({
+const memory = (name: string, field: keyof ConfigValues, min: number, extra: Partial<ParamDecl> = {}): ParamDecl => ({
   name,
   kind: 'memory',
   min,
-  max,
   get: (c) => String(c[field]),
   set: (c, v) => {
     const n = parseMemory(v);
     if (n === null) return 'argument must be a memory value';
-    if (n < min || n > max) return `argument must be between ${min} and ${max} inclusive`;
+    // Redis's bound is LLONG_MAX; values past 2^53 are refused by parseMemory already.
+    if (n < min) return `argument must be between ${min} and 9223372036854775807 inclusive`;
     (c as unknown as Record<string, unknown>)[field] = n;
     return null;
   },
@@ -133,7 +133,6 @@ const string = (name: string, field: keyof ConfigValues, extra: Partial<ParamDec
   ...extra,
 });
 
-const LONG_MAX = Number.MAX_SAFE_INTEGER;
 
 export const PARAMS: readonly ParamDecl[] = [
   // Re-listening at runtime is not supported yet: port and bind are start-up only.
@@ -166,15 +165,15 @@ export const PARAMS: readonly ParamDecl[] = [
   },
   string('requirepass', 'requirepass'),
   int('databases', 'databases', 1, 2147483647, { immutable: true }),
-  enumeration('loglevel', 'loglevel', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  enumeration('loglevel', 'loglevel', ['debug', 'verbose', 'notice', 'warning']),
   string('logfile', 'logfile', { immutable: true }),
   int('hz', 'hz', 0, 2147483647),
   int('timeout', 'timeout', 0, 2147483647),
   int('tcp-keepalive', 'tcpKeepalive', 0, 2147483647),
   int('tcp-backlog', 'tcpBacklog', 0, 2147483647, { immutable: true }),
-  int('maxclients', 'maxclients', 1, 2147483647),
-  memory('proto-max-bulk-len', 'protoMaxBulkLen', 1024 * 1024, LONG_MAX),
-  memory('client-query-buffer-limit', 'clientQueryBufferLimit', 1024 * 1024, LONG_MAX),
+  int('maxclients', 'maxclients', 1, 4294967295),
+  memory('proto-max-bulk-len', 'protoMaxBulkLen', 1024 * 1024),
+  memory('client-query-buffer-limit', 'clientQueryBufferLimit', 1024 * 1024),
   enumeration('enable-debug-command', 'enableDebugCommand', ['no', 'yes', 'local'], { immutable: true }),
   bool('protected-mode', 'protectedMode'),
   enumeration('maxmemory-policy', 'maxmemoryPolicy', [
@@ -231,12 +230,28 @@ export function findParam(name: string): ParamDecl | undefined {
   return BY_NAME.get(name.toLowerCase());
 }
 
-/** Parameters whose name matches any of the glob patterns, each once. */
-export function matchParams(patterns: string[]): ParamDecl[] {
-  const found: ParamDecl[] = [];
-  for (const p of PARAMS) {
-    if (patterns.some((pat) => globMatch(pat, p.name, true) || (p.alias !== undefined && globMatch(pat, p.alias, true)))) {
-      found.push(p);
+/**
+ * CONFIG GET: parameters matching any pattern, each once. A pattern without glob
+ * characters names one parameter and, as in Redis, is echoed as typed ("HZ").
+ */
+export function matchParams(patterns: string[]): { param: ParamDecl; name: string }[] {
+  const found: { param: ParamDecl; name: string }[] = [];
+  const seen = new Set<ParamDecl>();
+  for (const pat of patterns) {
+    if (!/[*?[\\]/.test(pat)) {
+      const p = findParam(pat);
+      if (p !== undefined && !seen.has(p)) {
+        seen.add(p);
+        found.push({ param: p, name: pat });
+      }
+      continue;
+    }
+    for (const p of PARAMS) {
+      if (seen.has(p)) continue;
+      if (globMatch(pat, p.name, true) || (p.alias !== undefined && globMatch(pat, p.alias, true))) {
+        seen.add(p);
+        found.push({ param: p, name: p.name });
+      }
     }
   }
   return found;
