@@ -278,7 +278,7 @@ export const connectionCommands: CommandDecl[] = [
       }
       if (s.authRequired) {
         return s.reply.error(
-          'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+          'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
         );
       }
       if (name !== null && !setName(s, name)) return;

@@ -189,7 +189,10 @@ export class RequestParser {
   private readHeaderLine(prefix: number, tooBig: string): number | null | false {
     const buf = this.buf;
     const start = this.pos;
-    const cr = buf.indexOf(CR, start);
+    let cr = buf.indexOf(CR, start);
+    // Redis finds the line with strchr() on a NUL-terminated buffer: a NUL byte before
+    // the '\r' hides it, and Redis keeps waiting for a line end. So do we.
+    if (cr >= 0 && hasNul(buf, start, cr)) cr = -1;
     if (cr < 0) {
       if (buf.length - start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError(`ERR Protocol error: ${tooBig}`);
@@ -208,7 +211,9 @@ export class RequestParser {
   private parseInline(): string[] | null {
     const buf = this.buf;
     const start = this.pos;
-    const lf = buf.indexOf(LF, start);
+    let lf = buf.indexOf(LF, start);
+    // As in readHeaderLine: Redis's strchr() stops at a NUL byte.
+    if (lf >= 0 && hasNul(buf, start, lf)) lf = -1;
     if (lf < 0) {
       if (buf.length - start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError('ERR Protocol error: too big inline request');
@@ -222,6 +227,11 @@ export class RequestParser {
     this.pos = lf + 1;
     return argv;
   }
+}
+
+function hasNul(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0) return true;
+  return false;
 }
 
 /**
