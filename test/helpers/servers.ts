@@ -101,10 +101,12 @@ export async function startRedis(extraArgs: string[] = []): Promise<RunningServe
   );
 }
 
-export async function startCairn(extraArgs: string[] = []): Promise<RunningServer> {
+/** A cairn-server process; a config file, if any, goes first as redis-server expects. */
+export async function startCairn(extraArgs: string[] = [], configFile?: string): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
   const port = await freePort();
-  return launch(process.execPath, [CAIRN_BIN, '--port', String(port), '--dir', dir, ...extraArgs], port, () =>
+  const file = configFile ? [configFile] : [];
+  return launch(process.execPath, [CAIRN_BIN, ...file, '--port', String(port), '--dir', dir, ...extraArgs], port, () =>
     rmSync(dir, { recursive: true, force: true }),
   );
 }

@@ -1,0 +1,223 @@
+/**
+ * Server behaviour no single reply shows: SCAN's guarantee under writes, active expiry,
+ * MONITOR, CLIENT KILL/PAUSE, idle timeout, maxclients, start-up configuration, shutdown.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { RawClient, parseReply } from '../helpers/raw-client.js';
+import { CAIRN_BIN, startCairn, type RunningServer } from '../helpers/servers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('server behaviour', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startCairn();
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('SCAN returns every key present throughout, while keys are added and deleted', async () => {
+    const c = await RawClient.connect(server.port);
+    const w = await RawClient.connect(server.port);
+    await c.call('SELECT', '5');
+    await w.call('SELECT', '5');
+    const stable: string[] = [];
+    for (let i = 0; i < 5000; i++) stable.push(`stable:${i}`);
+    for (let i = 0; i < stable.length; i += 500) await c.call('MSET', ...stable.slice(i, i + 500).flatMap((k) => [k, 'v']));
+    for (let i = 0; i < 2000; i++) await c.call('SET', `churn:${i}`, 'v');
+    const seen = new Set<string>();
+    let cursor = '0';
+    let round = 0;
+    do {
+      const [next, keys] = parseReply(await c.call('SCAN', cursor, 'COUNT', '50')) as [string, string[]];
+      keys.forEach((k) => seen.add(k));
+      cursor = next;
+      // Between calls, another client deletes and adds keys.
+      await w.call('DEL', `churn:${round}`);
+      await w.call('SET', `added:${round}`, 'v');
+      round++;
+    } while (cursor !== '0');
+    for (const k of stable) assert.ok(seen.has(k), `SCAN missed ${k}`);
+    await c.call('FLUSHDB');
+    c.close();
+    w.close();
+  });
+
+  it("reclaims 1,000,000 keys with short TTLs without stalling requests", async (t) => {
+    const c = await RawClient.connect(server.port);
+    await c.call('SELECT', '6');
+    const n = 1_000_000;
+    const batch = 10_000;
+    for (let i = 0; i < n; i += batch) {
+      let frame = '';
+      for (let j = i; j < i + batch; j++) {
+        const key = `ttl:${j}`;
+        frame += `*5\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$1\r\nv\r\n$2\r\nPX\r\n$4\r\n8000\r\n`;
+      }
+      c.write(frame);
+      for (let j = 0; j < batch; j++) await c.read();
+    }
+    assert.equal(await c.call('DBSIZE'), `:${n}\r\n`);
+    // Nobody reads these keys again; only the active cycle can reclaim them. Meanwhile,
+    // measure the latency of a PING every few ms.
+    let worst = 0;
+    const deadline = Date.now() + 40_000;
+    let size = n;
+    while (Date.now() < deadline) {
+      const started = performance.now();
+      await c.call('PING');
+      worst = Math.max(worst, performance.now() - started);
+      size = Number((await c.call('DBSIZE')).slice(1, -2));
+      if (size === 0) break;
+      await sleep(5);
+    }
+    assert.equal(size, 0, 'all expired keys reclaimed');
+    t.diagnostic(`worst PING latency while 1M keys expired: ${worst.toFixed(2)} ms`);
+    // A slice of the cycle is 2 ms; allow for a loaded, shared CI machine.
+    assert.ok(worst < 50, `worst PING latency during the expiry cycle: ${worst.toFixed(1)} ms`);
+    const info = await c.call('INFO', 'stats');
+    assert.match(info, /expired_keys:(\d+)/);
+    assert.ok(Number(/expired_keys:(\d+)/.exec(info)![1]) >= n);
+    c.close();
+  });
+
+  it('MONITOR streams commands of other clients in Redis format', async () => {
+    const m = await RawClient.connect(server.port);
+    assert.equal(await m.call('MONITOR'), '+OK\r\n');
+    const c = await RawClient.connect(server.port);
+    await c.call('SET', 'mon:k', 'a "quoted"\nvalue');
+    await c.call('AUTH', 'default', 'whatever');
+    const line1 = await m.read();
+    assert.match(line1, /^\+\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "SET" "mon:k" "a \\"quoted\\"\\nvalue"\r\n$/);
+    const line2 = await m.read();
+    assert.match(line2, /"AUTH" "\(redacted\)" "\(redacted\)"/);
+    m.close();
+    c.close();
+  });
+
+  it('CLIENT LIST, CLIENT KILL by id and address', async () => {
+    const a = await RawClient.connect(server.port);
+    const b = await RawClient.connect(server.port);
+    await b.call('CLIENT', 'SETNAME', 'victim');
+    const idB = Number((await b.call('CLIENT', 'ID')).slice(1, -2));
+    const list = parseReply(await a.call('CLIENT', 'LIST')) as string;
+    const line = list.split('\n').find((l) => l.includes('name=victim'))!;
+    assert.match(line, new RegExp(`^id=${idB} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${server.port} fd=\\d+ name=victim age=\\d+ idle=\\d+ flags=N db=0 .* cmd=client\\|id .*resp=2`));
+    assert.equal(await a.call('CLIENT', 'KILL', 'ID', String(idB)), ':1\r\n');
+    await b.waitClosed();
+    const c = await RawClient.connect(server.port);
+    const addr = /addr=(\S+)/.exec(parseReply(await c.call('CLIENT', 'INFO')) as string)![1]!;
+    assert.equal(await a.call('CLIENT', 'KILL', addr), '+OK\r\n');
+    await c.waitClosed();
+    a.close();
+  });
+
+  it('CLIENT PAUSE WRITE holds writes, not reads, until UNPAUSE', async () => {
+    const admin = await RawClient.connect(server.port);
+    const c = await RawClient.connect(server.port);
+    assert.equal(await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE'), '+OK\r\n');
+    c.write('*3\r\n$3\r\nSET\r\n$5\r\npause\r\n$1\r\n1\r\n');
+    await sleep(100);
+    assert.equal(c.pending(), '', 'the write waits');
+    assert.equal(await admin.call('GET', 'pause'), '$-1\r\n');
+    assert.equal(await admin.call('CLIENT', 'UNPAUSE'), '+OK\r\n');
+    assert.equal(await c.read(), '+OK\r\n');
+    assert.equal(await admin.call('GET', 'pause'), '$1\r\n1\r\n');
+    // A pause with a timeout ends by itself.
+    await admin.call('CLIENT', 'PAUSE', '100', 'ALL');
+    const started = Date.now();
+    assert.equal(await c.call('PING'), '+PONG\r\n');
+    assert.ok(Date.now() - started >= 80);
+    admin.close();
+    c.close();
+  });
+
+  it('closes idle clients after timeout seconds', async () => {
+    const admin = await RawClient.connect(server.port);
+    await admin.call('CONFIG', 'SET', 'timeout', '1');
+    const idle = await RawClient.connect(server.port);
+    await idle.call('PING');
+    await idle.waitClosed(5000);
+    // The admin connection sat idle too, and was closed as well.
+    await admin.waitClosed(5000);
+    const again = await RawClient.connect(server.port);
+    await again.call('CONFIG', 'SET', 'timeout', '0');
+    again.close();
+  });
+
+  it('refuses connections beyond maxclients with Redis error', async () => {
+    const admin = await RawClient.connect(server.port);
+    const clients = Number((parseReply(await admin.call('INFO', 'clients')) as string).match(/connected_clients:(\d+)/)![1]);
+    await admin.call('CONFIG', 'SET', 'maxclients', String(clients));
+    const extra = await RawClient.connect(server.port);
+    assert.equal(await extra.read(), '-ERR max number of clients reached\r\n');
+    await extra.waitClosed();
+    await admin.call('CONFIG', 'SET', 'maxclients', '10000');
+    admin.close();
+  });
+});
+
+describe('start-up configuration', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [CAIRN_BIN, ...args], { encoding: 'utf8', timeout: 10_000 });
+
+  it('reads a redis.conf-style file; command-line options override it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-conf-'));
+    const file = join(dir, 'cairn.conf');
+    writeFileSync(file, '# a comment\n\nhz 20\nrequirepass "pass word"\nmaxmemory-policy allkeys-lfu\ndatabases 4\n');
+    const server = await startCairn(['--hz', '30'], file);
+    try {
+      const c = await RawClient.connect(server.port);
+      assert.match(await c.call('GET', 'x'), /^-NOAUTH/);
+      assert.equal(await c.call('AUTH', 'pass word'), '+OK\r\n');
+      assert.equal(await c.call('CONFIG', 'GET', 'hz'), '*2\r\n$2\r\nhz\r\n$2\r\n30\r\n');
+      assert.equal(await c.call('SELECT', '4'), '-ERR DB index is out of range\r\n');
+      assert.equal(await c.call('SET', 'k', 'v'), '+OK\r\n');
+      assert.equal(await c.call('OBJECT', 'FREQ', 'k'), ':5\r\n');
+      c.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('stops with a message naming file, line and directive for a bad config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-conf-'));
+    const file = join(dir, 'bad.conf');
+    writeFileSync(file, 'port 7000\nhz 10\nnosuchdirective yes\n');
+    let res = run([file]);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, new RegExp(`${file.replace(/[.]/g, '\\.')}, line 3`));
+    assert.match(res.stderr, /nosuchdirective/);
+    writeFileSync(file, 'hz abc\n');
+    res = run([file]);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /line 1[\s\S]*directive 'hz': argument couldn't be parsed into an integer/);
+    res = run(['--maxmemory-policy', 'bogus']);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /maxmemory-policy/);
+    res = run(['--port']);
+    assert.equal(res.status, 1);
+  });
+
+  it('shuts down cleanly on SIGTERM and on SHUTDOWN', async () => {
+    const a = await startCairn();
+    const exitA = new Promise<number | null>((r) => a.process.once('exit', (code) => r(code)));
+    a.process.kill('SIGTERM');
+    assert.equal(await exitA, 0);
+    assert.match(a.output(), /Received SIGTERM/);
+    await a.stop();
+
+    const b = await startCairn();
+    const exitB = new Promise<number | null>((r) => b.process.once('exit', (code) => r(code)));
+    const c = await RawClient.connect(b.port);
+    c.write('*1\r\n$8\r\nSHUTDOWN\r\n');
+    await c.waitClosed();
+    assert.equal(await exitB, 0);
+    await b.stop();
+  });
+});
