@@ -43,6 +43,7 @@ function buildCommand(decl: CommandDecl, parent: Command | null): Command {
     keys: decl.keys ?? [0, 0, 0],
     flagSet: new Set(decl.flags),
     isWrite: decl.flags.includes('write'),
+    isProtected: decl.flags.includes('protected'),
     subcommandTable: null,
     stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
   };

@@ -75,6 +75,8 @@ export interface Command extends CommandDecl {
   keys: [number, number, number];
   flagSet: Set<CommandFlag>;
   isWrite: boolean;
+  /** Has the 'protected' flag; a boolean so the per-command check is no Set lookup. */
+  isProtected: boolean;
   subcommandTable: Map<string, Command> | null;
   /** INFO commandstats */
   stats: { calls: number; usec: number; rejected: number; failed: number };

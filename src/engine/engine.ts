@@ -122,9 +122,22 @@ export class Engine {
     this.postponed.delete(session);
   }
 
+  /** performance.now() when the previous command ended (commandstats timing). */
+  private tick = performance.now();
+
   /**
-   * Runs one command. Returns false when the command must wait (CLIENT PAUSE): the caller
-   * keeps argv and calls again after transport.resume().
+   * Starts a batch of commands (one read event). The wall clock is read here rather than
+   * per command: reading it cost ~3% of CPU at -P 16, and commands of one read see one
+   * instant. Callers running long batches call it again every so often.
+   */
+  beginBatch(): void {
+    this.clock.update();
+    this.tick = performance.now();
+  }
+
+  /**
+   * Runs one command (after beginBatch). Returns false when the command must wait (CLIENT
+   * PAUSE): the caller keeps argv and calls again after transport.resume().
    */
   execute(s: Session, argv: string[]): boolean {
     const reply = s.reply;
@@ -136,12 +149,14 @@ export class Engine {
         this.postponed.add(s);
         return false;
       }
-      this.clock.update();
       s.lastCommand = cmd.fullName;
       const errorsBefore = reply.errors;
-      const started = performance.now();
       cmd.handler!(s, argv);
-      cmd.stats.usec += (performance.now() - started) * 1000;
+      // One clock read per command: the time since the previous one ended, which also
+      // counts this command's parsing (a fraction of a microsecond).
+      const ended = performance.now();
+      cmd.stats.usec += (ended - this.tick) * 1000;
+      this.tick = ended;
       cmd.stats.calls++;
       if (reply.errors !== errorsBefore) cmd.stats.failed++;
       this.stats.commandsProcessed++;
@@ -184,7 +199,7 @@ export class Engine {
       this.reject(s, cmd, 'NOAUTH Authentication required.');
       return null;
     }
-    if (cmd.flagSet.has('protected') && !this.protectedAllowed(s)) {
+    if (cmd.isProtected && !this.protectedAllowed(s)) {
       this.reject(
         s,
         cmd,

@@ -173,13 +173,20 @@ export class RequestParser {
 
   private needMore(): null | typeof QUERY_BUFFER_LIMIT {
     if (this.pendingBytes > this.limits.maxQueryBuffer) return QUERY_BUFFER_LIMIT;
-    if (this.borrowed) {
-      // Keep only what is unconsumed, and own it: the caller will reuse its buffer.
-      this.buf = Buffer.from(this.buf.subarray(this.pos));
-      this.pos = 0;
-      this.borrowed = false;
-    }
+    this.retain();
     return null;
+  }
+
+  /**
+   * Copies unconsumed bytes out of the caller's buffer. The caller must call this when it
+   * stops calling next() before next() returned null (a paused client), since it will
+   * reuse the buffer it fed.
+   */
+  retain(): void {
+    if (!this.borrowed) return;
+    this.buf = this.pos < this.buf.length ? Buffer.from(this.buf.subarray(this.pos)) : Buffer.alloc(0);
+    this.pos = 0;
+    this.borrowed = false;
   }
 
   /**
@@ -189,10 +196,19 @@ export class RequestParser {
   private readHeaderLine(prefix: number, tooBig: string): number | null | false {
     const buf = this.buf;
     const start = this.pos;
-    let cr = buf.indexOf(CR, start);
-    // Redis finds the line with strchr() on a NUL-terminated buffer: a NUL byte before
-    // the '\r' hides it, and Redis keeps waiting for a line end. So do we.
-    if (cr >= 0 && hasNul(buf, start, cr)) cr = -1;
+    const len = buf.length;
+    // One pass to the '\r' (header lines are a few bytes; a native indexOf call costs
+    // more). Redis finds the line with strchr() on a NUL-terminated buffer: a NUL byte
+    // before the '\r' hides it, and Redis keeps waiting for a line end. So do we.
+    let cr = -1;
+    for (let i = start; i < len; i++) {
+      const c = buf[i];
+      if (c === CR) {
+        cr = i;
+        break;
+      }
+      if (c === 0) break;
+    }
     if (cr < 0) {
       if (buf.length - start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError(`ERR Protocol error: ${tooBig}`);

@@ -7,7 +7,7 @@
  * replies pass a bound, so a client that pipelines without reading cannot grow the
  * server's memory without limit; nothing is dropped.
  */
-import type { Socket } from 'node:net';
+import { Socket as NetSocket, type Socket } from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import type { Session, Transport } from '../engine/session.js';
 import { ProtocolError, QUERY_BUFFER_LIMIT, RequestParser } from '../protocol/parser.js';
@@ -15,6 +15,13 @@ import { RespWriter } from '../protocol/reply.js';
 
 /** Unsent reply bytes above which we stop reading from the client until it drains. */
 const OUTPUT_HIGH_WATER = 32 * 1024 * 1024;
+
+/**
+ * Every connection reads into this one buffer (the socket `onread` option): no Buffer is
+ * allocated per read. Safe because a read is parsed to the end synchronously and the
+ * parser copies out whatever it has not consumed (RequestParser.retain).
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 export class Connection implements Transport {
   readonly addr: string;
@@ -30,14 +37,38 @@ export class Connection implements Transport {
   private flushScheduled = false;
   private readPaused = false;
 
+  private readonly socket: Socket;
+
+  /**
+   * Takes over an accepted socket's handle (the server accepts with pauseOnConnect, so no
+   * byte has been read) and wraps it in a socket that reads through `onread`.
+   */
   constructor(
-    private readonly socket: Socket,
+    accepted: Socket,
     private readonly engine: Engine,
     private readonly onClose: (c: Connection) => void,
   ) {
-    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
-    this.laddr = formatAddr(socket.localAddress, socket.localPort);
-    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    this.addr = formatAddr(accepted.remoteAddress, accepted.remotePort);
+    this.laddr = formatAddr(accepted.localAddress, accepted.localPort);
+    const internal = accepted as unknown as { _handle: { fd?: number } | null };
+    const handle = internal._handle;
+    this.fd = handle?.fd ?? -1;
+    internal._handle = null;
+    // Lets the net.Server count the connection as gone; the handle lives on below.
+    accepted.destroy();
+    const socket = new NetSocket({
+      handle,
+      readable: true,
+      writable: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (bytes: number, buffer: Uint8Array) => {
+          this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+          return !this.readPaused;
+        },
+      },
+    } as ConstructorParameters<typeof NetSocket>[0]);
+    this.socket = socket;
     this.writer.onError = (message) => engine.countError(message);
     this.session = engine.openSession(this.writer, this);
     this.parser = new RequestParser({
@@ -46,16 +77,15 @@ export class Connection implements Transport {
     });
     socket.setNoDelay(true);
     if (engine.config.tcpKeepalive > 0) socket.setKeepAlive(true, engine.config.tcpKeepalive * 1000);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
+    socket.resume();
   }
 
   private onData(chunk: Buffer): void {
     if (this.closing) return;
     this.engine.stats.netInputBytes += chunk.length;
-    this.session.lastInteraction = Date.now();
     // Limits can change with CONFIG SET while we are connected.
     this.parser.limits.maxBulkLen = this.engine.config.protoMaxBulkLen;
     this.parser.limits.maxQueryBuffer = this.engine.config.clientQueryBufferLimit;
@@ -68,7 +98,11 @@ export class Connection implements Transport {
     const engine = this.engine;
     const session = this.session;
     const parser = this.parser;
+    engine.beginBatch();
+    session.lastInteraction = engine.clock.now;
+    let executed = 0;
     while (!this.closing && this.waiting === null) {
+      if ((++executed & 127) === 0) engine.beginBatch();
       parser.authRequired = session.authRequired;
       let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
       try {
@@ -88,6 +122,7 @@ export class Connection implements Transport {
       }
       if (!engine.execute(session, argv)) this.waiting = argv;
     }
+    parser.retain();
     this.flush();
   }
 
@@ -146,6 +181,7 @@ export class Connection implements Transport {
     const argv = this.waiting;
     if (argv === null || this.closed) return;
     this.waiting = null;
+    this.engine.beginBatch();
     if (!this.engine.execute(this.session, argv)) {
       this.waiting = argv;
       return;

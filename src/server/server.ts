@@ -38,7 +38,8 @@ export class CairnServer {
     const { config } = this.engine;
     const listeners: net.Server[] = [];
     for (const { host, optional } of bindTargets(config.bind)) {
-      const server = net.createServer((socket) => this.accept(socket));
+      // pauseOnConnect: Connection takes the handle over before anything is read.
+      const server = net.createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
       server.maxConnections = Number.MAX_SAFE_INTEGER;
       try {
         await new Promise<void>((resolve, reject) => {
