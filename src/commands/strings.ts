@@ -170,10 +170,8 @@ function incrBy(s: Session, key: string, by: number | bigint): void {
     current = parsed;
   }
   let text: string;
-  let result: number | bigint;
   if (typeof by === 'number' && typeof current === 'number' && Number.isSafeInteger(current) && Number.isSafeInteger(by) && Number.isSafeInteger(current + by)) {
-    result = current + by;
-    text = String(result);
+    text = String(current + by);
   } else {
     const a = entry === undefined ? 0n : BigInt(entry.value as string);
     const b = BigInt(by);
@@ -182,13 +180,12 @@ function incrBy(s: Session, key: string, by: number | bigint): void {
       s.reply.error('ERR increment or decrement would overflow');
       return;
     }
-    result = sum;
     text = sum.toString();
   }
   if (entry === undefined) db.add(key, text);
   else entry.value = text;
   s.engine.keyspace.dirty++;
-  s.reply.integer(result);
+  s.reply.integer(text);
 }
 
 function getRange(s: Session, argv: string[]): void {

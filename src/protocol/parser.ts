@@ -46,6 +46,8 @@ const LF = 10;
 export class RequestParser {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
+  /** End of valid bytes in buf: a shared read buffer is longer than one read. */
+  private end = 0;
   /** True when buf is the caller's buffer, which the caller may overwrite after next() returns null. */
   private borrowed = false;
   /** Arguments still to read for the current multibulk frame; 0 when between frames. */
@@ -64,13 +66,14 @@ export class RequestParser {
 
   constructor(readonly limits: ParserLimits) {}
 
-  /** Hands the parser the bytes of one read. */
-  feed(chunk: Buffer): void {
+  /** Hands the parser the first `length` bytes of chunk: one read. */
+  feed(chunk: Buffer, length = chunk.length): void {
     if (this.big !== null) {
-      const take = Math.min(chunk.length, this.big.length - this.bigFilled);
+      const take = Math.min(length, this.big.length - this.bigFilled);
       chunk.copy(this.big, this.bigFilled, 0, take);
       this.bigFilled += take;
-      chunk = chunk.subarray(take);
+      chunk = chunk.subarray(take, length);
+      length = chunk.length;
       if (this.bigFilled === this.big.length) {
         // Redis does not check the two bytes after a bulk; neither do we.
         this.argv.push(this.big.latin1Slice(0, this.big.length - 2));
@@ -78,26 +81,28 @@ export class RequestParser {
         this.big = null;
         this.remaining--;
       }
-      if (chunk.length === 0) {
+      if (length === 0) {
         this.buf = Buffer.alloc(0);
         this.pos = 0;
+        this.end = 0;
         this.borrowed = false;
         return;
       }
     }
-    if (this.pos < this.buf.length) {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    if (this.pos < this.end) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos, this.end), chunk.subarray(0, length)]);
       this.borrowed = false;
     } else {
       this.buf = chunk;
       this.borrowed = true;
     }
     this.pos = 0;
+    this.end = this.buf === chunk ? length : this.buf.length;
   }
 
   /** Bytes received but not yet turned into a command. */
   get pendingBytes(): number {
-    return this.buf.length - this.pos + this.frameBytes + (this.big ? this.bigFilled : 0);
+    return this.end - this.pos + this.frameBytes + (this.big ? this.bigFilled : 0);
   }
 
   /**
@@ -110,7 +115,7 @@ export class RequestParser {
     for (;;) {
       if (this.big !== null) return this.needMore();
       if (!this.inFrame) {
-        if (this.pos >= this.buf.length) return this.needMore();
+        if (this.pos >= this.end) return this.needMore();
         if (this.buf[this.pos] !== 42 /* '*' */) {
           const argv = this.parseInline();
           if (argv === null) return this.needMore();
@@ -133,7 +138,7 @@ export class RequestParser {
       }
       while (this.remaining > 0) {
         if (this.bulkLen < 0) {
-          if (this.pos >= this.buf.length) return this.needMore();
+          if (this.pos >= this.end) return this.needMore();
           const len = this.readHeaderLine(36, 'too big bulk count string');
           if (len === null) return this.needMore();
           if (len === false || len < 0 || len > this.limits.maxBulkLen) {
@@ -144,16 +149,16 @@ export class RequestParser {
           }
           this.bulkLen = len;
         }
-        const available = this.buf.length - this.pos;
+        const available = this.end - this.pos;
         const need = this.bulkLen + 2;
         if (available < need) {
           if (this.bulkLen >= BIG_BULK) {
             if (this.frameBytes + need > this.limits.maxQueryBuffer) return QUERY_BUFFER_LIMIT;
             this.big = Buffer.allocUnsafe(need);
-            this.buf.copy(this.big, 0, this.pos);
+            this.buf.copy(this.big, 0, this.pos, this.end);
             this.bigFilled = available;
             this.bulkLen = -1;
-            this.pos = this.buf.length;
+            this.pos = this.end;
           }
           return this.needMore();
         }
@@ -184,8 +189,9 @@ export class RequestParser {
    */
   retain(): void {
     if (!this.borrowed) return;
-    this.buf = this.pos < this.buf.length ? Buffer.from(this.buf.subarray(this.pos)) : Buffer.alloc(0);
+    this.buf = this.pos < this.end ? Buffer.from(this.buf.subarray(this.pos, this.end)) : Buffer.alloc(0);
     this.pos = 0;
+    this.end = this.buf.length;
     this.borrowed = false;
   }
 
@@ -196,7 +202,7 @@ export class RequestParser {
   private readHeaderLine(prefix: number, tooBig: string): number | null | false {
     const buf = this.buf;
     const start = this.pos;
-    const len = buf.length;
+    const len = this.end;
     // One pass to the '\r' (header lines are a few bytes; a native indexOf call costs
     // more). Redis finds the line with strchr() on a NUL-terminated buffer: a NUL byte
     // before the '\r' hides it, and Redis keeps waiting for a line end. So do we.
@@ -210,12 +216,12 @@ export class RequestParser {
       if (c === 0) break;
     }
     if (cr < 0) {
-      if (buf.length - start > PROTO_INLINE_MAX_SIZE) {
+      if (len - start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError(`ERR Protocol error: ${tooBig}`);
       }
       return null;
     }
-    if (cr + 1 >= buf.length) return null;
+    if (cr + 1 >= len) return null;
     if (buf[start] !== prefix) {
       throw new ProtocolError(`ERR Protocol error: expected '$', got '${String.fromCharCode(buf[start]!)}'`);
     }
@@ -227,18 +233,20 @@ export class RequestParser {
   private parseInline(): string[] | null {
     const buf = this.buf;
     const start = this.pos;
+    const end = this.end;
     let lf = buf.indexOf(LF, start);
+    if (lf >= end) lf = -1;
     // As in readHeaderLine: Redis's strchr() stops at a NUL byte.
     if (lf >= 0 && hasNul(buf, start, lf)) lf = -1;
     if (lf < 0) {
-      if (buf.length - start > PROTO_INLINE_MAX_SIZE) {
+      if (end - start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError('ERR Protocol error: too big inline request');
       }
       return null;
     }
-    let end = lf;
-    if (end > start && buf[end - 1] === CR) end--;
-    const argv = splitArgs(buf.latin1Slice(start, end));
+    let lineEnd = lf;
+    if (lineEnd > start && buf[lineEnd - 1] === CR) lineEnd--;
+    const argv = splitArgs(buf.latin1Slice(start, lineEnd));
     if (argv === null) throw new ProtocolError('ERR Protocol error: unbalanced quotes in request');
     this.pos = lf + 1;
     return argv;

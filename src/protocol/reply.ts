@@ -10,7 +10,8 @@ export interface Reply {
   simple(text: string): void;
   /** `message` starts with the error code, e.g. "ERR syntax error" or "WRONGTYPE ...". */
   error(message: string): void;
-  integer(n: number | bigint): void;
+  /** An integer, or its decimal text when the caller already has it (INCR). */
+  integer(n: number | bigint | string): void;
   bulk(value: string): void;
   /** Null bulk string (RESP2 $-1, RESP3 _). */
   nil(): void;
@@ -75,7 +76,7 @@ export class RespWriter implements Reply {
     this.out += '-' + message + '\r\n';
   }
 
-  integer(n: number | bigint): void {
+  integer(n: number | bigint | string): void {
     this.out += ':' + n + '\r\n';
   }
 

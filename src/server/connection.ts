@@ -62,8 +62,8 @@ export class Connection implements Transport {
       writable: true,
       onread: {
         buffer: READ_BUFFER,
-        callback: (bytes: number, buffer: Uint8Array) => {
-          this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+        callback: (bytes: number) => {
+          this.onData(bytes);
           return !this.readPaused;
         },
       },
@@ -83,13 +83,13 @@ export class Connection implements Transport {
     socket.resume();
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(bytes: number): void {
     if (this.closing) return;
-    this.engine.stats.netInputBytes += chunk.length;
+    this.engine.stats.netInputBytes += bytes;
     // Limits can change with CONFIG SET while we are connected.
     this.parser.limits.maxBulkLen = this.engine.config.protoMaxBulkLen;
     this.parser.limits.maxQueryBuffer = this.engine.config.clientQueryBufferLimit;
-    this.parser.feed(chunk);
+    this.parser.feed(READ_BUFFER, bytes);
     this.process();
   }
 
