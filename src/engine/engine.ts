@@ -151,7 +151,16 @@ export class Engine {
       }
       s.lastCommand = cmd.fullName;
       const errorsBefore = reply.errors;
-      cmd.handler!(s, argv);
+      const replyStart = reply.mark();
+      try {
+        cmd.handler!(s, argv);
+      } catch (e) {
+        // No input may crash the server: a failing command (a bug, or a V8 limit such as
+        // "Map maximum size exceeded") answers an error and everyone else goes on.
+        reply.rewind(replyStart);
+        this.log.warning(`Command ${cmd.fullName} failed: ${(e as Error).stack ?? e}`);
+        reply.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
+      }
       // One clock read per command: the time since the previous one ended, which also
       // counts this command's parsing (a fraction of a microsecond).
       const ended = performance.now();

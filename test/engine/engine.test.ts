@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigValues } from '../../src/config/config.js';
+import { Engine } from '../../src/engine/engine.js';
+import { Logger } from '../../src/engine/log.js';
+import type { Transport } from '../../src/engine/session.js';
+import { RespWriter } from '../../src/protocol/reply.js';
+
+/** A transport with no socket behind it, for driving the engine directly. */
+const detached: Transport = {
+  addr: 'test:0',
+  laddr: 'test:0',
+  fd: -1,
+  close: () => {},
+  flushSoon: () => {},
+  queryBufferBytes: () => 0,
+  outputBufferBytes: () => 0,
+  resume: () => {},
+};
+
+function setup() {
+  const engine = new Engine(new ConfigValues(), new Logger('', true));
+  const reply = new RespWriter();
+  const session = engine.openSession(reply, detached);
+  const run = (...argv: string[]) => {
+    engine.beginBatch();
+    engine.execute(session, argv);
+    return reply.take();
+  };
+  return { engine, run };
+}
+
+describe('Engine', () => {
+  it('answers an error instead of crashing when a command throws, and keeps serving', () => {
+    const { engine, run } = setup();
+    const echo = engine.commands.get('echo')!;
+    const original = echo.handler;
+    echo.handler = (s) => {
+      s.reply.array(2); // partial output must not reach the client
+      throw new Error('boom');
+    };
+    try {
+      assert.equal(run('ECHO', 'x'), "-ERR internal error in 'echo': boom\r\n");
+      assert.equal(run('SET', 'k', 'v'), '+OK\r\n');
+      assert.equal(run('GET', 'k'), '$1\r\nv\r\n');
+    } finally {
+      echo.handler = original;
+    }
+  });
+
+  it('counts calls, failures and rejections per command for INFO commandstats', () => {
+    const { engine, run } = setup();
+    run('SET', 'k', 'v');
+    run('INCR', 'k');
+    run('GET');
+    const set = engine.commands.get('set')!.stats;
+    const incr = engine.commands.get('incr')!.stats;
+    const get = engine.commands.get('get')!.stats;
+    assert.deepEqual([set.calls, set.failed, set.rejected], [1, 0, 0]);
+    assert.deepEqual([incr.calls, incr.failed, incr.rejected], [1, 1, 0]);
+    assert.deepEqual([get.calls, get.failed, get.rejected], [0, 0, 1]);
+  });
+});
