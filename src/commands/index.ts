@@ -1,6 +1,8 @@
 /** Every command family, in the order COMMAND lists them. */
 import type { CommandDecl } from './types.js';
 import { connectionCommands } from './connection.js';
+import { hashCommands } from './hashes.js';
+import { setCommands } from './sets.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
 import { serverCommands } from './server.js';
@@ -8,6 +10,8 @@ import { stringCommands } from './strings.js';
 
 export const allCommands: CommandDecl[] = [
   ...stringCommands,
+  ...hashCommands,
+  ...setCommands,
   ...keyCommands,
   ...expireCommands,
   ...connectionCommands,

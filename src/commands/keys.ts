@@ -5,7 +5,7 @@
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
 import { typeName, type Value } from '../store/keyspace.js';
-import { ScanCursors } from '../store/scan.js';
+import { scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl } from './types.js';
 import {
   DB_OUT_OF_RANGE,
@@ -13,12 +13,10 @@ import {
   SAME_OBJECT,
   SYNTAX,
   int32Arg,
-  intArg,
   replyHelp,
   stringEncoding,
 } from './util.js';
 
-const cursors = new ScanCursors();
 
 /** Strings are immutable, so they are shared; aggregates will provide a deep copy. */
 function copyValue(value: Value): Value {
@@ -276,36 +274,15 @@ export const keyCommands: CommandDecl[] = [
     complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
     tips: ['nondeterministic_output', 'request_policy:special'],
     handler: (s, argv) => {
-      const cursor = argv[1]!;
-      // Redis parses the cursor with strtoul: digits with an optional sign, no spaces.
-      if (!/^[+-]?\d*$/.test(cursor) || (cursor.length > 0 && /^[+-]?$/.test(cursor))) {
-        return s.reply.error('ERR invalid cursor');
-      }
-      let count = 10;
-      let pattern: string | null = null;
-      let type: string | null = null;
-      for (let i = 2; i < argv.length; ) {
-        const opt = argv[i]!.toLowerCase();
-        const left = argv.length - i;
-        if (opt === 'count' && left >= 2) {
-          const n = intArg(s, argv[i + 1]!);
-          if (n === null) return;
-          if (n < 1) return s.reply.error(SYNTAX);
-          count = n;
-          i += 2;
-        } else if (opt === 'match' && left >= 2) {
-          pattern = argv[i + 1] === '*' ? null : argv[i + 1]!;
-          i += 2;
-        } else if (opt === 'type' && left >= 2) {
-          type = argv[i + 1]!.toLowerCase();
-          i += 2;
-        } else return s.reply.error(SYNTAX);
-      }
+      const cursor = scanCursor(s, argv[1]!);
+      if (cursor === null) return;
+      const opts = scanOptions(s, argv, 2, cursor, true);
+      if (opts === null) return;
+      const { count, pattern, type } = opts;
       const now = s.engine.clock.now;
       const db = s.db;
       const found: string[] = [];
-      const normalized = /^[+-]?0*$/.test(cursor) ? '0' : cursor;
-      const next = cursors.scan(db, normalized, count, (key) => {
+      const next = opts.cursors.scanMap(db.keys, cursor, count, (key) => {
         const entry = db.keys.get(key);
         if (entry === undefined) return;
         if (entry.expireAt !== 0 && entry.expireAt < now) {

@@ -60,6 +60,18 @@ function replyCommandInfo(s: Session, cmd: Command): void {
     r.bulk('find_keys');
     r.map(2);
     r.bulk('type');
+    if (spec.keynum) {
+      r.bulk('keynum');
+      r.bulk('spec');
+      r.map(3);
+      r.bulk('keynumidx');
+      r.integer(spec.keynum.keyNumIdx);
+      r.bulk('firstkey');
+      r.integer(spec.keynum.firstKey);
+      r.bulk('keystep');
+      r.integer(spec.keynum.keyStep);
+      continue;
+    }
     r.bulk('range');
     r.bulk('spec');
     r.map(3);
@@ -121,8 +133,17 @@ function commandByFullName(s: Session, name: string): Command | undefined {
   return cmd?.subcommandTable?.get(child);
 }
 
-/** Key positions of argv for cmd, from its [first, last, step]; null when invalid. */
+/** Key positions of argv for cmd, from its key specs; null when invalid. */
 function keysOf(cmd: Command, argv: string[]): number[] | null {
+  const keynum = cmd.keySpecs?.find((sp) => sp.keynum !== undefined);
+  if (keynum?.keynum) {
+    const n = Number(argv[keynum.index + keynum.keynum.keyNumIdx]);
+    const from = keynum.index + keynum.keynum.firstKey;
+    if (!Number.isInteger(n) || n < 0 || from + (n - 1) * keynum.keynum.keyStep >= argv.length) return null;
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(from + i * keynum.keynum.keyStep);
+    return out;
+  }
   const [first, last0, step] = cmd.keys;
   if (first === 0) return [];
   const last = last0 < 0 ? argv.length + last0 : last0;
@@ -158,16 +179,21 @@ function getKeys(s: Session, argv: string[], withFlags: boolean): void {
   let cmd = s.engine.commands.get(args[0]!);
   if (cmd?.subcommandTable && args.length >= 2) cmd = cmd.subcommandTable.get(args[1]!.toLowerCase());
   if (cmd === undefined) return s.reply.error('ERR Invalid command specified');
-  if (cmd.keys[0] === 0) return s.reply.error('ERR The command has no key arguments');
+  if (cmd.keys[0] === 0 && !cmd.keySpecs) return s.reply.error('ERR The command has no key arguments');
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) {
     return s.reply.error('ERR Invalid number of arguments specified for command');
   }
   const positions = keysOf(cmd, args);
   if (positions === null) return s.reply.error('ERR Invalid arguments specified for command');
   const specs = keySpecsOf(cmd);
+  const covers = (sp: KeySpecDecl, p: number) => {
+    if (sp.keynum) return p >= sp.index;
+    const last = sp.lastKey < 0 ? args.length + sp.lastKey : sp.index + sp.lastKey;
+    return p >= sp.index && p <= last && (p - sp.index) % sp.keyStep === 0;
+  };
   s.reply.array(positions.length);
   for (const p of positions) {
-    const flags = (specs.find((sp) => sp.index === p) ?? specs[0]!).flags;
+    const flags = (specs.find((sp) => covers(sp, p)) ?? specs[0]!).flags;
     if (!withFlags) {
       s.reply.bulk(args[p]!);
       continue;

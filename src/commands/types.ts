@@ -25,6 +25,8 @@ export type CommandFlag =
   | 'allow_busy'
   | 'sentinel'
   | 'only_sentinel'
+  /** Keys are found by a key spec other than a plain range (e.g. SINTERCARD's numkeys). */
+  | 'movablekeys'
   /** Refused unless enable-debug-command allows it (DEBUG). */
   | 'protected';
 
@@ -38,6 +40,8 @@ export interface KeySpecDecl {
   /** Last key relative to the end of argv (-1: last arg) or, if >= 0, how many further keys. */
   lastKey: number;
   keyStep: number;
+  /** Instead of a range: argv[index + keyNumIdx] says how many keys follow from firstKey. */
+  keynum?: { keyNumIdx: number; firstKey: number; keyStep: number };
 }
 
 export interface CommandDecl {

@@ -44,6 +44,9 @@ export class ConfigValues {
   pidfile = '';
   save = '';
   appendonly = false;
+  hashMaxListpackEntries = 512;
+  hashMaxListpackValue = 64;
+  setMaxIntsetEntries = 512;
 }
 
 type Kind = 'bool' | 'int' | 'memory' | 'enum' | 'string' | 'special';
@@ -117,6 +120,20 @@ const enumeration = (name: string, field: keyof ConfigValues, values: readonly s
     const lower = v.toLowerCase();
     if (!values.includes(lower)) return `argument(s) must be one of the following: ${values.join(', ')}`;
     (c as unknown as Record<string, unknown>)[field] = lower;
+    return null;
+  },
+  ...extra,
+});
+
+/** Redis's size_t configs: 0 to LONG_MAX, plain integers or memory units. */
+const size = (name: string, field: keyof ConfigValues, extra: Partial<ParamDecl> = {}): ParamDecl => ({
+  name,
+  kind: 'int',
+  get: (c) => String(c[field]),
+  set: (c, v) => {
+    const n = parseMemory(v);
+    if (n === null) return 'argument must be a memory value';
+    (c as unknown as Record<string, unknown>)[field] = n;
     return null;
   },
   ...extra,
@@ -199,6 +216,9 @@ export const PARAMS: readonly ParamDecl[] = [
     },
   }),
   string('pidfile', 'pidfile', { immutable: true }),
+  size('hash-max-listpack-entries', 'hashMaxListpackEntries', { alias: 'hash-max-ziplist-entries' }),
+  size('hash-max-listpack-value', 'hashMaxListpackValue', { alias: 'hash-max-ziplist-value' }),
+  size('set-max-intset-entries', 'setMaxIntsetEntries'),
   {
     name: 'save',
     kind: 'special',
@@ -237,6 +257,7 @@ export function findParam(name: string): ParamDecl | undefined {
 export function matchParams(patterns: string[]): { param: ParamDecl; name: string }[] {
   const found: { param: ParamDecl; name: string }[] = [];
   const seen = new Set<ParamDecl>();
+  const seenNames = new Set<string>();
   for (const pat of patterns) {
     if (!/[*?[\\]/.test(pat)) {
       const p = findParam(pat);
@@ -246,11 +267,14 @@ export function matchParams(patterns: string[]): { param: ParamDecl; name: strin
       }
       continue;
     }
+    // Redis lists a parameter under each of its names (hash-max-ziplist-entries and
+    // hash-max-listpack-entries) when a pattern matches both.
     for (const p of PARAMS) {
-      if (seen.has(p)) continue;
-      if (globMatch(pat, p.name, true) || (p.alias !== undefined && globMatch(pat, p.alias, true))) {
-        seen.add(p);
-        found.push({ param: p, name: p.name });
+      for (const name of p.alias === undefined ? [p.name] : [p.name, p.alias]) {
+        const id = `${p.name}\0${name}`;
+        if (seenNames.has(id) || !globMatch(pat, name, true)) continue;
+        seenNames.add(id);
+        found.push({ param: p, name });
       }
     }
   }

@@ -49,6 +49,40 @@ describe('server behaviour', () => {
     w.close();
   });
 
+  for (const [type, fill, scanCmd, remove, add] of [
+    ['hash', 'HSET', 'HSCAN', 'HDEL', 'HSET'],
+    ['set', 'SADD', 'SSCAN', 'SREM', 'SADD'],
+  ] as const) {
+    it(`${scanCmd} returns every ${type} element present throughout, while others are removed and added`, async () => {
+      const c = await RawClient.connect(server.port);
+      const key = `scan:${type}`;
+      const stable: string[] = [];
+      for (let i = 0; i < 3000; i++) stable.push(`stable-${i}`);
+      const args = (names: string[]) => (type === 'hash' ? names.flatMap((n) => [n, 'v']) : names);
+      for (let i = 0; i < stable.length; i += 500) await c.call(fill, key, ...args(stable.slice(i, i + 500)));
+      const churn = Array.from({ length: 1000 }, (_, i) => `churn-${i}`);
+      await c.call(fill, key, ...args(churn));
+      assert.equal(await c.call('OBJECT', 'ENCODING', key), '$9\r\nhashtable\r\n');
+      const seen = new Set<string>();
+      let cursor = '0';
+      let round = 0;
+      do {
+        const [next, items] = parseReply(await c.call(scanCmd, key, cursor, 'COUNT', '20')) as [string, string[]];
+        const step = type === 'hash' ? 2 : 1;
+        for (let i = 0; i < items.length; i += step) seen.add(items[i]!);
+        cursor = next;
+        // Removing a member moves the set's last member into its slot: the cursor must
+        // not lose it.
+        await c.call(remove, key, churn[round % churn.length]!);
+        await c.call(add, key, ...args([`added-${round}`]));
+        round++;
+      } while (cursor !== '0');
+      for (const m of stable) assert.ok(seen.has(m), `${scanCmd} missed ${m}`);
+      await c.call('DEL', key);
+      c.close();
+    });
+  }
+
   it("reclaims 1,000,000 keys with short TTLs without stalling requests", async (t) => {
     const c = await RawClient.connect(server.port);
     await c.call('SELECT', '6');
