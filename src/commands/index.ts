@@ -2,6 +2,7 @@
 import type { CommandDecl } from './types.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
+import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
@@ -10,6 +11,7 @@ import { stringCommands } from './strings.js';
 
 export const allCommands: CommandDecl[] = [
   ...stringCommands,
+  ...listCommands,
   ...hashCommands,
   ...setCommands,
   ...keyCommands,
