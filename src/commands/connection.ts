@@ -31,7 +31,7 @@ function setName(s: Session, name: string): boolean {
 /** One line of CLIENT LIST / CLIENT INFO, with Redis's fields. */
 export function clientInfoLine(c: Session, now: number): string {
   const t = c.transport;
-  const flags = (c.monitor ? 'O' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '') || 'N';
+  const flags = (c.monitor ? 'O' : '') + (c.blocked ? 'b' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '') || 'N';
   const qbuf = t.queryBufferBytes();
   const omem = t.outputBufferBytes();
   return (
@@ -147,6 +147,8 @@ const CLIENT_HELP = [
   '    Suspend all, or just write, clients for <timeout> milliseconds.',
   'REPLY (ON|OFF|SKIP)',
   '    Control the replies sent to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
   'SETINFO <LIB-NAME|LIB-VER> <value>',
@@ -519,6 +521,31 @@ export const connectionCommands: CommandDecl[] = [
           } else if (mode === 'skip') {
             if (!s.replyOff) s.skip = 1;
           } else s.reply.error(SYNTAX);
+        },
+      }),
+      sub({
+        name: 'unblock',
+        arity: -3,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        acl: ['admin', 'slow', 'dangerous', 'connection'],
+        summary: 'Unblocks a client blocked by a blocking command from a different connection.',
+        since: '5.0.0',
+        complexity: 'O(log N) where N is the number of client connections',
+        handler: (s, argv) => {
+          if (argv.length > 4) {
+            return s.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+          }
+          let asError = false;
+          if (argv.length === 4) {
+            const how = argv[3]!.toLowerCase();
+            if (how === 'error') asError = true;
+            else if (how !== 'timeout') return s.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+          }
+          const id = parseInt64(argv[2]!);
+          if (id === null) return s.reply.error('ERR value is not an integer or out of range');
+          const target = s.engine.sessions.get(id);
+          const done = target !== undefined && s.engine.blocking.unblock(target, asError ? 'UNBLOCKED client unblocked via CLIENT UNBLOCK' : null);
+          s.reply.integer(done ? 1 : 0);
         },
       }),
       sub({

@@ -57,7 +57,7 @@ const sections: Record<string, Section> = {
     ['connected_clients', e.sessions.size],
     ['cluster_connections', 0],
     ['maxclients', e.config.maxclients],
-    ['blocked_clients', 0],
+    ['blocked_clients', e.blocking.count],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ],

@@ -4,7 +4,8 @@
 import type { Session } from '../engine/session.js';
 import { ListValue } from '../store/list.js';
 import type { CommandDecl } from './types.js';
-import { NOT_INTEGER, NO_SUCH_KEY, SYNTAX, WRONGTYPE, parseInt64 } from './util.js';
+import { parseLongDouble } from './longdouble.js';
+import { INT64_MAX, NOT_INTEGER, NO_SUCH_KEY, SYNTAX, WRONGTYPE, parseInt64 } from './util.js';
 
 const OUT_OF_RANGE_POSITIVE = 'ERR value is out of range, must be positive';
 
@@ -45,6 +46,7 @@ function push(s: Session, argv: string[], head: boolean, onlyIfExists: boolean):
     if (head) list.pushHead(argv[i]!);
     else list.pushTail(argv[i]!);
   }
+  s.engine.blocking.signal(s.db, key);
   s.engine.keyspace.dirty += argv.length - 2;
   s.reply.integer(list.length);
 }
@@ -90,6 +92,7 @@ export function move(s: Session, srcKey: string, dstKey: string, from: 'left' | 
   }
   if (to === 'left') dst.pushHead(value);
   else dst.pushTail(value);
+  s.engine.blocking.signal(s.db, dstKey);
   dropIfEmpty(s, srcKey, src);
   s.engine.keyspace.dirty += 2;
   return value;
@@ -201,6 +204,59 @@ function lpos(s: Session, argv: string[]): void {
   else r.nil();
 }
 
+/**
+ * Redis's getTimeoutFromObjectOrReply in seconds: a float, not negative; 0 blocks
+ * forever. Returns the absolute deadline in ms (0 for none), or null after a reply.
+ */
+function timeoutArg(s: Session, arg: string): number | null {
+  const parsed = parseLongDouble(arg);
+  if (parsed === null) {
+    s.reply.error('ERR timeout is not a float or out of range');
+    return null;
+  }
+  // Redis casts seconds * 1000 to int64; infinity and values past int64 come out negative
+  // (x86 gives INT64_MIN), so they are "negative" rather than "out of range".
+  let ms = 'inf' in parsed ? -1 : Math.trunc(Number(arg) * 1000);
+  if (ms >= 9223372036854775807) ms = -1;
+  if (ms < 0 || Number.isNaN(ms)) {
+    s.reply.error('ERR timeout is negative');
+    return null;
+  }
+  if (ms === 0) return 0;
+  if (BigInt(ms) > INT64_MAX - BigInt(s.engine.clock.now)) {
+    s.reply.error('ERR timeout is out of range');
+    return null;
+  }
+  return s.engine.clock.now + ms;
+}
+
+/** BLPOP / BRPOP */
+function blockingPop(s: Session, argv: string[], head: boolean): void {
+  const deadline = timeoutArg(s, argv[argv.length - 1]!);
+  if (deadline === null) return;
+  const keys = argv.slice(1, -1);
+  for (const key of keys) {
+    const list = readList(s, key, true);
+    if (list === null) return;
+    if (list === undefined || list.length === 0) continue;
+    s.reply.array(2);
+    s.reply.bulk(key);
+    s.reply.bulk((head ? list.popHead() : list.popTail())!);
+    s.engine.keyspace.dirty++;
+    dropIfEmpty(s, key, list);
+    return;
+  }
+  s.engine.blocking.block(s, argv, keys, deadline);
+}
+
+function blockingMove(s: Session, argv: string[], srcKey: string, dstKey: string, from: 'left' | 'right', to: 'left' | 'right', deadline: number): void {
+  const src = readList(s, srcKey, true);
+  if (src === null) return;
+  if (src === undefined) return s.engine.blocking.block(s, argv, [srcKey], deadline);
+  const value = move(s, srcKey, dstKey, from, to, src);
+  if (value !== null) s.reply.bulk(value);
+}
+
 const decl = (d: Omit<CommandDecl, 'group' | 'keys'> & { keys?: [number, number, number] }): CommandDecl => ({
   group: 'list',
   keys: [1, 1, 1],
@@ -208,6 +264,98 @@ const decl = (d: Omit<CommandDecl, 'group' | 'keys'> & { keys?: [number, number,
 });
 
 export const listCommands: CommandDecl[] = [
+  decl({
+    name: 'blpop',
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    keys: [1, -2, 1],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], index: 1, lastKey: -2, keyStep: 1 }],
+    summary: 'Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of provided keys.',
+    handler: (s, argv) => blockingPop(s, argv, true),
+  }),
+  decl({
+    name: 'brpop',
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    keys: [1, -2, 1],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], index: 1, lastKey: -2, keyStep: 1 }],
+    summary: 'Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of provided keys.',
+    handler: (s, argv) => blockingPop(s, argv, false),
+  }),
+  decl({
+    name: 'blmove',
+    arity: 6,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    keys: [1, 2, 1],
+    keySpecs: [
+      { flags: ['RW', 'access', 'delete'], index: 1, lastKey: 0, keyStep: 1 },
+      { flags: ['RW', 'insert'], index: 2, lastKey: 0, keyStep: 1 },
+    ],
+    summary: 'Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.',
+    since: '6.2.0',
+    complexity: 'O(1)',
+    handler: (s, argv) => {
+      const from = whereArg(s, argv[3]!);
+      if (from === null) return;
+      const to = whereArg(s, argv[4]!);
+      if (to === null) return;
+      const deadline = timeoutArg(s, argv[5]!);
+      if (deadline === null) return;
+      blockingMove(s, argv, argv[1]!, argv[2]!, from, to, deadline);
+    },
+  }),
+  decl({
+    name: 'brpoplpush',
+    arity: 4,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    keys: [1, 2, 1],
+    keySpecs: [
+      { flags: ['RW', 'access', 'delete'], index: 1, lastKey: 0, keyStep: 1 },
+      { flags: ['RW', 'insert'], index: 2, lastKey: 0, keyStep: 1 },
+    ],
+    summary: 'Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.',
+    since: '2.2.0',
+    complexity: 'O(1)',
+    deprecatedSince: '6.2.0',
+    replacedBy: '`BLMOVE` with the `RIGHT` and `LEFT` arguments',
+    docFlags: ['deprecated'],
+    handler: (s, argv) => {
+      const deadline = timeoutArg(s, argv[3]!);
+      if (deadline === null) return;
+      blockingMove(s, argv, argv[1]!, argv[2]!, 'right', 'left', deadline);
+    },
+  }),
+  decl({
+    name: 'blmpop',
+    arity: -5,
+    flags: ['write', 'blocking', 'movablekeys'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    keys: [0, 0, 0],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], index: 2, lastKey: 0, keyStep: 1, keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } }],
+    summary: 'Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
+    since: '7.0.0',
+    complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
+    handler: (s, argv) => {
+      const args = mpopArgs(s, argv, 2);
+      if (args === null) return;
+      const deadline = timeoutArg(s, argv[1]!);
+      if (deadline === null) return;
+      for (const key of args.keys) {
+        const list = readList(s, key, true);
+        if (list === null) return;
+        if (list !== undefined && list.length > 0) return mpopFrom(s, key, list, args.where, args.count);
+      }
+      s.engine.blocking.block(s, argv, args.keys, deadline);
+    },
+  }),
   decl({
     name: 'lpush',
     arity: -3,

@@ -10,6 +10,7 @@ import { Keyspace } from '../store/keyspace.js';
 import { CommandTable } from '../commands/table.js';
 import type { Command } from '../commands/types.js';
 import { allCommands } from '../commands/index.js';
+import { BlockingManager } from './blocking.js';
 import { Logger } from './log.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 
@@ -37,6 +38,13 @@ export class Engine {
   readonly commands = new CommandTable(allCommands);
   readonly sessions = new Map<number, Session>();
   readonly monitors = new Set<Session>();
+  readonly blocking = new BlockingManager(
+    (s, argv) => {
+      this.beginBatch();
+      this.execute(s, argv);
+    },
+    (s) => s.reply.nilArray(),
+  );
   readonly stats: ServerStats = {
     startedAt: Date.now(),
     connectionsReceived: 0,
@@ -73,6 +81,7 @@ export class Engine {
   ) {
     this.appliedDir = config.dir;
     this.keyspace = new Keyspace(config.databases, this.clock, this.accessPolicy);
+    this.keyspace.keyReady = (db, key) => this.blocking.signal(db, key);
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
   }
@@ -120,7 +129,10 @@ export class Engine {
     this.sessions.delete(session.id);
     this.monitors.delete(session);
     this.postponed.delete(session);
+    this.blocking.release(session);
   }
+
+  private servingBlocked = false;
 
   /** performance.now() when the previous command ended (commandstats timing). */
   private tick = performance.now();
@@ -174,6 +186,16 @@ export class Engine {
       }
     }
     if (quiet && (s.replyOff || s.skip === SKIP_CURRENT)) reply.rewind(mark);
+    // Clients blocked on keys this command filled are served once it completed, as Redis
+    // does after each command.
+    if (this.blocking.hasReady && !this.servingBlocked) {
+      this.servingBlocked = true;
+      try {
+        this.blocking.serveReady();
+      } finally {
+        this.servingBlocked = false;
+      }
+    }
     if (s.skip !== 0) {
       if (s.skip === SKIP_CURRENT) s.skip = 0;
       else if (s.skip === SKIP_NEXT) s.skip = SKIP_CURRENT;

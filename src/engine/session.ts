@@ -5,6 +5,7 @@
  */
 import type { Reply } from '../protocol/reply.js';
 import type { Database } from '../store/keyspace.js';
+import type { BlockState } from './blocking.js';
 import type { Engine } from './engine.js';
 
 export interface Transport {
@@ -50,6 +51,8 @@ export class Session {
   replyOff = false;
   /** CLIENT REPLY SKIP: 1 = skip the next command's reply, 2 = skipping this one. */
   skip = 0;
+  /** Set while a blocking command (BLPOP...) waits for data. */
+  blocked: BlockState | null = null;
   /** Set once the session is gone, so late callbacks do nothing. */
   closed = false;
 

@@ -101,7 +101,7 @@ export class Connection implements Transport {
     engine.beginBatch();
     session.lastInteraction = engine.clock.now;
     let executed = 0;
-    while (!this.closing && this.waiting === null) {
+    while (!this.closing && this.waiting === null && session.blocked === null) {
       if ((++executed & 127) === 0) engine.beginBatch();
       parser.authRequired = session.authRequired;
       let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
@@ -123,6 +123,12 @@ export class Connection implements Transport {
       if (!engine.execute(session, argv)) this.waiting = argv;
     }
     parser.retain();
+    // A blocked or paused client keeps sending: its unread input is bounded all the same.
+    if (parser.pendingBytes > engine.config.clientQueryBufferLimit) {
+      engine.log.warning(`Closing client that reached max query buffer length: id=${session.id} addr=${this.addr}`);
+      this.close(false);
+      return;
+    }
     this.flush();
   }
 
@@ -177,14 +183,17 @@ export class Connection implements Transport {
     return this.writer.out.length + this.socket.writableLength;
   }
 
+  /** Continues the pipeline after a pause ended or a blocking command was served. */
   resume(): void {
+    if (this.closed) return;
     const argv = this.waiting;
-    if (argv === null || this.closed) return;
-    this.waiting = null;
-    this.engine.beginBatch();
-    if (!this.engine.execute(this.session, argv)) {
-      this.waiting = argv;
-      return;
+    if (argv !== null) {
+      this.waiting = null;
+      this.engine.beginBatch();
+      if (!this.engine.execute(this.session, argv)) {
+        this.waiting = argv;
+        return;
+      }
     }
     this.process();
   }

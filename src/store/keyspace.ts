@@ -102,6 +102,8 @@ export class Database {
     const entry = new Entry(value, expireAt, this.space.initialClock());
     this.keys.set(key, entry);
     if (expireAt !== 0) this.volatile.add(key);
+    // A new aggregate under a name clients block on (RENAME, MOVE, COPY, LPUSH...).
+    if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     return entry;
   }
 
@@ -113,6 +115,7 @@ export class Database {
     const entry = this.find(key);
     if (entry === undefined) return this.add(key, value);
     entry.value = value;
+    if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     if (!keepTtl && entry.expireAt !== 0) {
       entry.expireAt = 0;
       this.volatile.delete(key);
@@ -187,6 +190,8 @@ export class Keyspace {
   };
   /** Writes since start (Redis's server.dirty); persistence will read it. */
   dirty = 0;
+  /** Told when an aggregate value appears under a key (blocked clients may wait on it). */
+  keyReady: ((db: Database, key: string) => void) | null = null;
 
   constructor(
     databases: number,

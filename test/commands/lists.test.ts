@@ -29,6 +29,15 @@ const scripts: Script[] = [
   ['COMMAND GETKEYS lmpop 2 a b LEFT', 'COMMAND GETKEYSANDFLAGS lmove a b LEFT RIGHT', 'RPUSH l a b', 'COPY l l2', 'RPUSH l2 c', 'LRANGE l 0 -1', 'LRANGE l2 0 -1'],
 ];
 
+// Blocking commands when data is there, their errors, and short timeouts.
+scripts.push(
+  ['RPUSH l a b c', 'BLPOP l 0', 'BRPOP l 0', 'BLPOP nokey l 0', 'EXISTS l', 'BLPOP nokey 0.05', 'BRPOP nokey1 nokey2 0.02', 'HELLO 3', 'BLPOP nokey 0.01'],
+  ['BLPOP l abc', 'BLPOP l -1', 'BLPOP l', 'BRPOP l ""', 'BLPOP l inf', 'BLPOP l -inf', 'BLPOP l 9223372036854775807', 'BLPOP l 1e300', 'SET s v', 'BLPOP s 0', 'BLPOP nokey s 0'],
+  ['RPUSH a 1 2', 'BLMOVE a b LEFT RIGHT 0', 'BRPOPLPUSH a b 0', 'LRANGE b 0 -1', 'EXISTS a', 'BLMOVE a b LEFT RIGHT 0.02', 'BRPOPLPUSH a b 0.02', 'BLMOVE a b UP LEFT 0', 'BLMOVE a b LEFT RIGHT abc', 'SET s v', 'BLMOVE s b LEFT LEFT 0'],
+  ['RPUSH a 1 2 3', 'BLMPOP 0 2 nokey a LEFT COUNT 2', 'BLMPOP 0.02 1 nokey RIGHT', 'BLMPOP 0 0 a LEFT', 'BLMPOP abc 1 a LEFT', 'BLMPOP -1 1 a LEFT', 'BLMPOP 0 1 a UP', 'BLMPOP 0 1 a LEFT COUNT 0'],
+  ['COMMAND GETKEYS blpop a b 0', 'COMMAND GETKEYS blmpop 0 2 a b LEFT', 'COMMAND GETKEYS blmove a b LEFT LEFT 0', 'CLIENT UNBLOCK 999999', 'CLIENT UNBLOCK abc', 'CLIENT UNBLOCK 1 foo', 'CLIENT UNBLOCK 1 timeout x'],
+);
+
 // Growth past the ring buffer's initial capacity, and indexes across the wrap-around.
 const many = Array.from({ length: 300 }, (_, i) => `e${i}`);
 scripts.push(['RPUSH big ' + many.slice(0, 150).join(' '), 'LPUSH big ' + many.slice(150).join(' '), 'LLEN big', 'LINDEX big 0', 'LINDEX big 149', 'LINDEX big 150', 'LINDEX big -1', 'LRANGE big 140 160', 'LPOP big 100', 'RPOP big 100', 'LRANGE big 0 -1', 'LPOS big e10', 'LTRIM big 10 20', 'LRANGE big 0 -1']);
