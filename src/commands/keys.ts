@@ -4,7 +4,7 @@
  */
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
-import { typeName, type Value } from '../store/keyspace.js';
+import { RAW_STRING, typeName, type Value } from '../store/keyspace.js';
 import { scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl } from './types.js';
 import {
@@ -208,7 +208,8 @@ export const keyCommands: CommandDecl[] = [
         if (!replace) return s.reply.integer(0);
         dst.remove(newKey, existing);
       }
-      dst.add(newKey, copyValue(entry.value), entry.expireAt);
+      const copied = dst.add(newKey, copyValue(entry.value), entry.expireAt);
+      if (entry.raw) copied.lru |= RAW_STRING;
       s.engine.keyspace.dirty++;
       s.reply.integer(1);
     },
@@ -356,7 +357,7 @@ export const keyCommands: CommandDecl[] = [
           const entry = s.db.find(argv[2]!);
           if (entry === undefined) return s.reply.nil();
           const v = entry.value;
-          s.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+          s.reply.bulk(typeof v === 'string' ? stringEncoding(v, entry.raw) : v.encoding());
         },
       },
       {
@@ -421,7 +422,7 @@ export const keyCommands: CommandDecl[] = [
           const entry = s.db.find(argv[2]!);
           if (entry === undefined) return s.reply.nil();
           const v = entry.value;
-          const shared = typeof v === 'string' && v.length <= 4 && stringEncoding(v) === 'int' && Number(v) >= 0 && Number(v) < 10000;
+          const shared = typeof v === 'string' && !entry.raw && v.length <= 4 && stringEncoding(v) === 'int' && Number(v) >= 0 && Number(v) < 10000;
           s.reply.integer(shared ? SHARED_REFCOUNT : 1);
         },
       },

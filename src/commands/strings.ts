@@ -145,7 +145,7 @@ function setGeneric(s: Session, flags: number, key: string, value: string, expir
   if (entry === undefined) {
     db.add(key, value, expireAt);
   } else {
-    entry.value = value;
+    entry.setString(value);
     if (expireAt !== 0) db.setExpire(key, entry, expireAt);
     else if (!(flags & F_KEEPTTL)) db.persist(key, entry);
   }
@@ -183,7 +183,7 @@ function incrBy(s: Session, key: string, by: number | bigint): void {
     text = sum.toString();
   }
   if (entry === undefined) db.add(key, text);
-  else entry.value = text;
+  else entry.setString(text);
   s.engine.keyspace.dirty++;
   s.reply.integer(text);
 }
@@ -372,7 +372,7 @@ export const stringCommands: CommandDecl[] = [
         const entry = s.db.write(key, !s.noTouch);
         if (entry === undefined) s.db.add(key, argv[2]!);
         else {
-          entry.value = argv[2]!;
+          entry.setString(argv[2]!);
           if (entry.expireAt !== 0) s.db.persist(key, entry);
         }
         s.engine.keyspace.dirty++;
@@ -585,9 +585,9 @@ export const stringCommands: CommandDecl[] = [
       if (!isStringOrReply(s, entry)) return;
       const current = entry.value as string;
       if (!checkLength(s, current.length, argv[2]!.length)) return;
-      entry.value = current + argv[2]!;
+      entry.setString(current + argv[2]!, true);
       s.engine.keyspace.dirty++;
-      s.reply.integer(entry.value.length);
+      s.reply.integer((entry.value as string).length);
     },
   }),
   str({
@@ -693,7 +693,7 @@ export const stringCommands: CommandDecl[] = [
       if (sum === null || !isFinite(sum)) return s.reply.error('ERR increment would produce NaN or Infinity');
       const text = formatHuman(sum);
       if (entry === undefined) s.db.add(key, text);
-      else entry.value = text;
+      else entry.setString(text);
       s.engine.keyspace.dirty++;
       s.reply.bulk(text);
     },
@@ -753,8 +753,9 @@ export const stringCommands: CommandDecl[] = [
       if (!checkLength(s, offset, value.length)) return;
       const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
       const next = padded.slice(0, offset) + value + padded.slice(offset + value.length);
-      if (entry === undefined) s.db.add(key, next);
-      else entry.value = next;
+      // SETRANGE always makes a raw string, even on a new key.
+      if (entry === undefined) s.db.add(key, next).setString(next, true);
+      else entry.setString(next, true);
       s.engine.keyspace.dirty++;
       s.reply.integer(next.length);
     },

@@ -107,8 +107,9 @@ export function formatInt(n: number | bigint): string {
   return typeof n === 'bigint' ? n.toString() : String(n);
 }
 
-/** Redis's OBJECT ENCODING for a string value. */
-export function stringEncoding(value: string): string {
+/** Redis's OBJECT ENCODING for a string value; raw when APPEND/SETRANGE built it. */
+export function stringEncoding(value: string, raw = false): string {
+  if (raw) return 'raw';
   if (value.length <= 20 && parseInt64(value) !== null) return 'int';
   return value.length <= 44 ? 'embstr' : 'raw';
 }

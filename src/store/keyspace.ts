@@ -21,14 +21,32 @@ export function typeName(value: Value): string {
   return typeof value === 'string' ? 'string' : value.type;
 }
 
+/**
+ * Bit 24 of Entry.lru, above the 24-bit LRU/LFU clock: the string value is what Redis
+ * calls a raw string (built by APPEND or SETRANGE), which OBJECT ENCODING reports even
+ * for short values. Kept in the clock field so no key pays a field for it.
+ */
+export const RAW_STRING = 1 << 24;
+const CLOCK_BITS = RAW_STRING - 1;
+
 export class Entry {
   constructor(
     public value: Value,
     /** Absolute unix time in ms after which the key is gone; 0 for none. */
     public expireAt: number,
-    /** LRU clock (seconds) or, under an LFU policy, (minutes << 8) | log counter. */
+    /** LRU clock (seconds) or, under an LFU policy, (minutes << 8) | log counter; plus RAW_STRING. */
     public lru: number,
   ) {}
+
+  /** Stores a string value, as SET does (not raw) or as APPEND/SETRANGE do (raw). */
+  setString(value: string, raw = false): void {
+    this.value = value;
+    this.lru = raw ? this.lru | RAW_STRING : this.lru & CLOCK_BITS;
+  }
+
+  get raw(): boolean {
+    return (this.lru & RAW_STRING) !== 0;
+  }
 }
 
 export interface KeyspaceStats {
@@ -115,6 +133,7 @@ export class Database {
     const entry = this.find(key);
     if (entry === undefined) return this.add(key, value);
     entry.value = value;
+    entry.lru &= CLOCK_BITS;
     if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     if (!keepTtl && entry.expireAt !== 0) {
       entry.expireAt = 0;
@@ -209,22 +228,23 @@ export class Keyspace {
   /** Records an access to entry for LRU/LFU. */
   touch(entry: Entry): void {
     if (!this.policy.lfu) {
-      entry.lru = this.clock.lruSeconds;
+      entry.lru = (entry.lru & RAW_STRING) | this.clock.lruSeconds;
       return;
     }
     const counter = this.lfuDecayed(entry);
-    entry.lru = (this.lfuMinutes() << 8) | this.lfuIncrement(counter);
+    entry.lru = (entry.lru & RAW_STRING) | (this.lfuMinutes() << 8) | this.lfuIncrement(counter);
   }
 
   /** Seconds since the key was last accessed (OBJECT IDLETIME). */
   idleSeconds(entry: Entry): number {
     const now = this.clock.lruSeconds;
-    return now >= entry.lru ? now - entry.lru : now + (LRU_CLOCK_MAX - entry.lru);
+    const lru = entry.lru & CLOCK_BITS;
+    return now >= lru ? now - lru : now + (LRU_CLOCK_MAX - lru);
   }
 
   /** The LFU counter after decay (OBJECT FREQ). */
   lfuDecayed(entry: Entry): number {
-    const last = entry.lru >>> 8;
+    const last = (entry.lru & CLOCK_BITS) >>> 8;
     let counter = entry.lru & 255;
     const now = this.lfuMinutes();
     const elapsed = now >= last ? now - last : 65535 - last + now;
@@ -247,7 +267,7 @@ export class Keyspace {
   /** Redis re-reads every key's clock when the policy switches between LRU and LFU. */
   resetAccessClocks(): void {
     const initial = this.initialClock();
-    for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = initial;
+    for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = (entry.lru & RAW_STRING) | initial;
   }
 
   get totalKeys(): number {
