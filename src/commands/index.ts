@@ -4,6 +4,7 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
+import { zsetCommands } from './zsets.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
 import { serverCommands } from './server.js';
@@ -14,6 +15,7 @@ export const allCommands: CommandDecl[] = [
   ...listCommands,
   ...hashCommands,
   ...setCommands,
+  ...zsetCommands,
   ...keyCommands,
   ...expireCommands,
   ...connectionCommands,

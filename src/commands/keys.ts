@@ -4,7 +4,7 @@
  */
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
-import { RAW_STRING, typeName, type Value } from '../store/keyspace.js';
+import { typeName, type Value } from '../store/keyspace.js';
 import { scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl } from './types.js';
 import {
@@ -209,7 +209,7 @@ export const keyCommands: CommandDecl[] = [
         dst.remove(newKey, existing);
       }
       const copied = dst.add(newKey, copyValue(entry.value), entry.expireAt);
-      if (entry.raw) copied.lru |= RAW_STRING;
+      copied.lru |= entry.stringKind;
       s.engine.keyspace.dirty++;
       s.reply.integer(1);
     },
@@ -357,7 +357,7 @@ export const keyCommands: CommandDecl[] = [
           const entry = s.db.find(argv[2]!);
           if (entry === undefined) return s.reply.nil();
           const v = entry.value;
-          s.reply.bulk(typeof v === 'string' ? stringEncoding(v, entry.raw) : v.encoding());
+          s.reply.bulk(typeof v === 'string' ? stringEncoding(v, entry.stringKind) : v.encoding());
         },
       },
       {
@@ -422,7 +422,7 @@ export const keyCommands: CommandDecl[] = [
           const entry = s.db.find(argv[2]!);
           if (entry === undefined) return s.reply.nil();
           const v = entry.value;
-          const shared = typeof v === 'string' && !entry.raw && v.length <= 4 && stringEncoding(v) === 'int' && Number(v) >= 0 && Number(v) < 10000;
+          const shared = typeof v === 'string' && v.length <= 4 && stringEncoding(v, entry.stringKind) === 'int' && Number(v) >= 0 && Number(v) < 10000;
           s.reply.integer(shared ? SHARED_REFCOUNT : 1);
         },
       },

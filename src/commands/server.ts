@@ -284,7 +284,7 @@ function debug(s: Session, argv: string[]): void {
     const entry = s.db.find(argv[2]!);
     if (entry === undefined) return s.reply.error('ERR no such key');
     const v = entry.value;
-    const encoding = typeof v === 'string' ? stringEncoding(v, entry.raw) : v.encoding();
+    const encoding = typeof v === 'string' ? stringEncoding(v, entry.stringKind) : v.encoding();
     const length = typeof v === 'string' ? v.length : 0;
     return s.reply.simple(
       `Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${length} lru:${entry.lru} lru_seconds_idle:${s.engine.keyspace.idleSeconds(entry)}`,

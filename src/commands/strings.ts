@@ -585,7 +585,7 @@ export const stringCommands: CommandDecl[] = [
       if (!isStringOrReply(s, entry)) return;
       const current = entry.value as string;
       if (!checkLength(s, current.length, argv[2]!.length)) return;
-      entry.setString(current + argv[2]!, true);
+      entry.setString(current + argv[2]!, 'raw');
       s.engine.keyspace.dirty++;
       s.reply.integer((entry.value as string).length);
     },
@@ -692,8 +692,8 @@ export const stringCommands: CommandDecl[] = [
       const sum = add(current, incr);
       if (sum === null || !isFinite(sum)) return s.reply.error('ERR increment would produce NaN or Infinity');
       const text = formatHuman(sum);
-      if (entry === undefined) s.db.add(key, text);
-      else entry.setString(text);
+      if (entry === undefined) s.db.add(key, text).setString(text, 'noint');
+      else entry.setString(text, 'noint');
       s.engine.keyspace.dirty++;
       s.reply.bulk(text);
     },
@@ -754,8 +754,8 @@ export const stringCommands: CommandDecl[] = [
       const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
       const next = padded.slice(0, offset) + value + padded.slice(offset + value.length);
       // SETRANGE always makes a raw string, even on a new key.
-      if (entry === undefined) s.db.add(key, next).setString(next, true);
-      else entry.setString(next, true);
+      if (entry === undefined) s.db.add(key, next).setString(next, 'raw');
+      else entry.setString(next, 'raw');
       s.engine.keyspace.dirty++;
       s.reply.integer(next.length);
     },

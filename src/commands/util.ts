@@ -2,7 +2,7 @@
  * Argument parsing with Redis's rules, and the error texts Redis shares between commands.
  */
 import type { Session } from '../engine/session.js';
-import type { Entry } from '../store/keyspace.js';
+import { NO_INT_STRING, RAW_STRING, type Entry } from '../store/keyspace.js';
 
 export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 export const SYNTAX = 'ERR syntax error';
@@ -107,10 +107,10 @@ export function formatInt(n: number | bigint): string {
   return typeof n === 'bigint' ? n.toString() : String(n);
 }
 
-/** Redis's OBJECT ENCODING for a string value; raw when APPEND/SETRANGE built it. */
-export function stringEncoding(value: string, raw = false): string {
-  if (raw) return 'raw';
-  if (value.length <= 20 && parseInt64(value) !== null) return 'int';
+/** Redis's OBJECT ENCODING for a string value, given Entry.stringKind. */
+export function stringEncoding(value: string, kind = 0): string {
+  if (kind & RAW_STRING) return 'raw';
+  if (!(kind & NO_INT_STRING) && value.length <= 20 && parseInt64(value) !== null) return 'int';
   return value.length <= 44 ? 'embstr' : 'raw';
 }
 

@@ -47,6 +47,8 @@ export class ConfigValues {
   hashMaxListpackEntries = 512;
   hashMaxListpackValue = 64;
   setMaxIntsetEntries = 512;
+  zsetMaxListpackEntries = 128;
+  zsetMaxListpackValue = 64;
 }
 
 type Kind = 'bool' | 'int' | 'memory' | 'enum' | 'string' | 'special';
@@ -219,6 +221,8 @@ export const PARAMS: readonly ParamDecl[] = [
   size('hash-max-listpack-entries', 'hashMaxListpackEntries', { alias: 'hash-max-ziplist-entries' }),
   size('hash-max-listpack-value', 'hashMaxListpackValue', { alias: 'hash-max-ziplist-value' }),
   size('set-max-intset-entries', 'setMaxIntsetEntries'),
+  size('zset-max-listpack-entries', 'zsetMaxListpackEntries', { alias: 'zset-max-ziplist-entries' }),
+  size('zset-max-listpack-value', 'zsetMaxListpackValue', { alias: 'zset-max-ziplist-value' }),
   {
     name: 'save',
     kind: 'special',

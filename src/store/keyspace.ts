@@ -27,7 +27,10 @@ export function typeName(value: Value): string {
  * for short values. Kept in the clock field so no key pays a field for it.
  */
 export const RAW_STRING = 1 << 24;
+/** Bit 25: a string Redis never integer-encodes (INCRBYFLOAT's result): embstr or raw. */
+export const NO_INT_STRING = 1 << 25;
 const CLOCK_BITS = RAW_STRING - 1;
+const STRING_BITS = RAW_STRING | NO_INT_STRING;
 
 export class Entry {
   constructor(
@@ -38,14 +41,19 @@ export class Entry {
     public lru: number,
   ) {}
 
-  /** Stores a string value, as SET does (not raw) or as APPEND/SETRANGE do (raw). */
-  setString(value: string, raw = false): void {
+  /**
+   * Stores a string value: as SET does (encoding follows the value), as APPEND/SETRANGE
+   * do ('raw'), or as INCRBYFLOAT does ('noint': never an integer encoding).
+   */
+  setString(value: string, kind: 'plain' | 'raw' | 'noint' = 'plain'): void {
     this.value = value;
-    this.lru = raw ? this.lru | RAW_STRING : this.lru & CLOCK_BITS;
+    const bits = kind === 'raw' ? RAW_STRING : kind === 'noint' ? NO_INT_STRING : 0;
+    this.lru = (this.lru & CLOCK_BITS) | bits;
   }
 
-  get raw(): boolean {
-    return (this.lru & RAW_STRING) !== 0;
+  /** The encoding hint bits for OBJECT ENCODING (RAW_STRING, NO_INT_STRING). */
+  get stringKind(): number {
+    return this.lru & STRING_BITS;
   }
 }
 
@@ -228,11 +236,11 @@ export class Keyspace {
   /** Records an access to entry for LRU/LFU. */
   touch(entry: Entry): void {
     if (!this.policy.lfu) {
-      entry.lru = (entry.lru & RAW_STRING) | this.clock.lruSeconds;
+      entry.lru = (entry.lru & STRING_BITS) | this.clock.lruSeconds;
       return;
     }
     const counter = this.lfuDecayed(entry);
-    entry.lru = (entry.lru & RAW_STRING) | (this.lfuMinutes() << 8) | this.lfuIncrement(counter);
+    entry.lru = (entry.lru & STRING_BITS) | (this.lfuMinutes() << 8) | this.lfuIncrement(counter);
   }
 
   /** Seconds since the key was last accessed (OBJECT IDLETIME). */
@@ -267,7 +275,7 @@ export class Keyspace {
   /** Redis re-reads every key's clock when the policy switches between LRU and LFU. */
   resetAccessClocks(): void {
     const initial = this.initialClock();
-    for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = (entry.lru & RAW_STRING) | initial;
+    for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = (entry.lru & STRING_BITS) | initial;
   }
 
   get totalKeys(): number {

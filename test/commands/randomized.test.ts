@@ -92,6 +92,32 @@ const sets: Gen[] = [
   (r) => ['SPOP', key(r), '0'],
 ];
 
+const score = (r: () => number) => pick(r, ['0', '1', '2', '2.5', '-1', '10', '-inf', '+inf', '1e3']);
+const scoreBound = (r: () => number) => pick(r, ['-inf', '+inf', '0', '(0', '1', '(2', '2.5', '10', '(10']);
+const lexBound = (r: () => number) => pick(r, ['-', '+', '[a', '(a', '[b', '(c', '[d', '[1']);
+
+const zsets: Gen[] = [
+  ...common,
+  (r) => ['ZADD', key(r), ...pick(r, [[], ['NX'], ['XX'], ['GT'], ['LT'], ['CH'], ['XX', 'GT', 'CH']]), ...Array.from({ length: int(r, 1, 3) }, () => [score(r), word(r)]).flat()],
+  (r) => ['ZADD', key(r), 'INCR', score(r), word(r)],
+  (r) => ['ZINCRBY', key(r), score(r), word(r)],
+  (r) => ['ZREM', key(r), ...words(r, int(r, 1, 3))],
+  (r) => ['ZSCORE', key(r), word(r)],
+  (r) => ['ZMSCORE', key(r), ...words(r, 2)],
+  (r) => ['ZCARD', key(r)],
+  (r) => [pick(r, ['ZRANK', 'ZREVRANK']), key(r), word(r)],
+  (r) => ['ZRANGE', key(r), idx(r), idx(r), ...pick(r, [[], ['WITHSCORES'], ['REV'], ['REV', 'WITHSCORES']])],
+  (r) => ['ZRANGE', key(r), scoreBound(r), scoreBound(r), 'BYSCORE', ...pick(r, [[], ['REV'], ['LIMIT', '1', '2'], ['WITHSCORES']])],
+  (r) => ['ZRANGE', key(r), lexBound(r), lexBound(r), 'BYLEX', ...pick(r, [[], ['REV'], ['LIMIT', '0', '2']])],
+  (r) => ['ZCOUNT', key(r), scoreBound(r), scoreBound(r)],
+  (r) => ['ZLEXCOUNT', key(r), lexBound(r), lexBound(r)],
+  (r) => ['ZRANGESTORE', key(r), key(r), idx(r), idx(r)],
+  (r) => [pick(r, ['ZREMRANGEBYRANK']), key(r), idx(r), idx(r)],
+  (r) => ['ZREMRANGEBYSCORE', key(r), scoreBound(r), scoreBound(r)],
+  (r) => ['ZREMRANGEBYLEX', key(r), lexBound(r), lexBound(r)],
+  (r) => [pick(r, ['ZPOPMIN', 'ZPOPMAX']), key(r), String(int(r, 0, 3))],
+];
+
 const strings: Gen[] = [
   ...common,
   (r) => ['SET', key(r), word(r), ...pick(r, [[], ['NX'], ['XX'], ['GET'], ['KEEPTTL'], ['EX', '100']])],
@@ -114,7 +140,8 @@ function script(gens: Gen[], seed: number, length: number): Command[] {
   return Array.from({ length }, () => pick(r, gens)(r));
 }
 
-const SEEDS = [1, 2, 3, 4, 5];
+/** CAIRN_RANDOM_SEEDS=N runs seeds 1..N (default 5) for a longer hunt. */
+const SEEDS = Array.from({ length: Number(process.env.CAIRN_RANDOM_SEEDS ?? 5) }, (_, i) => i + 1);
 const LENGTH = 400;
 
 describe('randomized command sequences match Redis', () => {
@@ -123,6 +150,7 @@ describe('randomized command sequences match Redis', () => {
     ['lists', lists],
     ['hashes', hashes],
     ['sets', sets],
+    ['sorted sets', zsets],
     ['strings', strings],
   ] as const) {
     for (const seed of SEEDS) {

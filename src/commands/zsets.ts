@@ -1,0 +1,690 @@
+/**
+ * Sorted set commands, with Redis 7.0's replies, errors and range parsing.
+ */
+import type { Session } from '../engine/session.js';
+import { formatDouble } from '../protocol/reply.js';
+import { globMatch } from '../store/glob.js';
+import { ZSetValue, lexGteMin, lexLteMax, type LexRange, type ScoreRange, type ZNode } from '../store/zset.js';
+import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
+import type { CommandDecl, KeySpecDecl } from './types.js';
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE, parseDouble, parseInt64 } from './util.js';
+
+/**
+ * C's strtod over the whole string, as zslParseRange uses it: leading white space is
+ * skipped, an empty string converts to 0, NaN is refused.
+ */
+function strtod(s: string): number | null {
+  if (s === '') return 0;
+  const t = s.replace(/^[ \t\n\v\f\r]+/, '');
+  return t === '' ? null : parseDouble(t);
+}
+
+function parseScoreRange(min: string, max: string): ScoreRange | null {
+  const bound = (s: string): [number, boolean] | null => {
+    const ex = s.startsWith('(');
+    const v = strtod(ex ? s.slice(1) : s);
+    return v === null ? null : [v, ex];
+  };
+  const a = bound(min);
+  const b = bound(max);
+  if (a === null || b === null) return null;
+  return { min: a[0], minEx: a[1], max: b[0], maxEx: b[1] };
+}
+
+function parseLexRange(min: string, max: string): LexRange | null {
+  const item = (s: string): { value: string | null; ex: boolean; sentinel: '-' | '+' | null } | null => {
+    if (s === '+') return { value: null, ex: true, sentinel: '+' };
+    if (s === '-') return { value: null, ex: true, sentinel: '-' };
+    if (s.startsWith('(')) return { value: s.slice(1), ex: true, sentinel: null };
+    if (s.startsWith('[')) return { value: s.slice(1), ex: false, sentinel: null };
+    return null;
+  };
+  const a = item(min);
+  const b = item(max);
+  if (a === null || b === null) return null;
+  return { min: a.value, minEx: a.ex, max: b.value, maxEx: b.ex, empty: a.sentinel === '+' || b.sentinel === '-' };
+}
+
+/** The sorted set at key: undefined if missing, null after replying WRONGTYPE. */
+function readZset(s: Session, key: string, write = false): ZSetValue | undefined | null {
+  const entry = write ? s.db.write(key, !s.noTouch) : s.db.read(key, !s.noTouch);
+  if (entry === undefined) return undefined;
+  if (!(entry.value instanceof ZSetValue)) {
+    s.reply.error(WRONGTYPE);
+    return null;
+  }
+  return entry.value;
+}
+
+function dropIfEmpty(s: Session, key: string, z: ZSetValue): void {
+  if (z.size === 0) s.db.delete(key);
+}
+
+/** Applies Redis's listpack/skiplist conversion after a member was added. */
+function checkCompact(s: Session, z: ZSetValue, member: string): void {
+  const c = s.engine.config;
+  if (z.compact && (member.length > c.zsetMaxListpackValue || z.size > c.zsetMaxListpackEntries)) z.compact = false;
+}
+
+function replyRange(s: Session, nodes: ZNode[], withScores: boolean): void {
+  const r = s.reply;
+  const nested = withScores && r.resp === 3;
+  r.array(withScores && !nested ? nodes.length * 2 : nodes.length);
+  for (const n of nodes) {
+    if (nested) r.array(2);
+    r.bulk(n.member);
+    if (withScores) r.double(n.score);
+  }
+}
+
+type RangeType = 'auto' | 'rank' | 'score' | 'lex';
+type Direction = 'auto' | 'forward' | 'reverse';
+
+/** Redis's zrangeGenericCommand: every ZRANGE form, ZRANGESTORE when dst is given. */
+function zrange(s: Session, argv: string[], start: number, dst: string | null, rangeType: RangeType, direction: Direction): void {
+  const r = s.reply;
+  const key = argv[start]!;
+  let minIdx = start + 1;
+  let maxIdx = start + 2;
+  let withScores = false;
+  let offset = 0;
+  let limit = -1;
+  for (let j = start + 3; j < argv.length; j++) {
+    const opt = argv[j]!.toLowerCase();
+    const left = argv.length - j - 1;
+    if (dst === null && opt === 'withscores') withScores = true;
+    else if (opt === 'limit' && left >= 2) {
+      const o = parseInt64(argv[j + 1]!);
+      if (o === null) return r.error(NOT_INTEGER);
+      const l = parseInt64(argv[j + 2]!);
+      if (l === null) return r.error(NOT_INTEGER);
+      offset = o;
+      limit = l;
+      j += 2;
+    } else if (direction === 'auto' && opt === 'rev') direction = 'reverse';
+    else if (rangeType === 'auto' && opt === 'bylex') rangeType = 'lex';
+    else if (rangeType === 'auto' && opt === 'byscore') rangeType = 'score';
+    else return r.error(SYNTAX);
+  }
+  if (direction === 'auto') direction = 'forward';
+  if (rangeType === 'auto') rangeType = 'rank';
+  if (limit !== -1 && rangeType === 'rank') {
+    return r.error('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+  }
+  if (withScores && rangeType === 'lex') return r.error('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
+  const reverse = direction === 'reverse';
+  if (reverse && rangeType !== 'rank') [minIdx, maxIdx] = [maxIdx, minIdx];
+  let rankStart = 0;
+  let rankEnd = 0;
+  let scoreRange: ScoreRange | null = null;
+  let lexRange: LexRange | null = null;
+  if (rangeType === 'rank') {
+    const a = parseInt64(argv[minIdx]!);
+    if (a === null) return r.error(NOT_INTEGER);
+    const b = parseInt64(argv[maxIdx]!);
+    if (b === null) return r.error(NOT_INTEGER);
+    rankStart = a;
+    rankEnd = b;
+  } else if (rangeType === 'score') {
+    scoreRange = parseScoreRange(argv[minIdx]!, argv[maxIdx]!);
+    if (scoreRange === null) return r.error('ERR min or max is not a float');
+  } else {
+    lexRange = parseLexRange(argv[minIdx]!, argv[maxIdx]!);
+    if (lexRange === null) return r.error('ERR min or max not valid string range item');
+  }
+  const z = readZset(s, key);
+  if (z === null) return;
+  let nodes: ZNode[] = [];
+  if (z !== undefined) {
+    if (rangeType === 'rank') nodes = byRank(z, rankStart, rankEnd, reverse);
+    else if (rangeType === 'score') nodes = byScore(z, scoreRange!, offset, limit, reverse);
+    else nodes = byLex(z, lexRange!, offset, limit, reverse);
+  }
+  if (dst === null) return replyRange(s, nodes, withScores);
+  if (nodes.length === 0) {
+    if (s.db.delete(dst)) s.engine.keyspace.dirty++;
+    return r.integer(0);
+  }
+  const out = new ZSetValue();
+  for (const n of nodes) {
+    out.add(n.member, n.score);
+    checkCompact(s, out, n.member);
+  }
+  s.db.set(dst, out);
+  s.engine.keyspace.dirty++;
+  r.integer(out.size);
+}
+
+function byRank(z: ZSetValue, start: number, end: number, reverse: boolean): ZNode[] {
+  const len = z.size;
+  if (start < 0) start = len + start;
+  if (end < 0) end = len + end;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return [];
+  if (end >= len) end = len - 1;
+  const out: ZNode[] = [];
+  let n = reverse ? z.list.byRank(len - start) : z.list.byRank(start + 1);
+  for (let i = start; i <= end && n; i++) {
+    out.push(n);
+    n = reverse ? n.backward : n.next[0]!;
+  }
+  return out;
+}
+
+function byScore(z: ZSetValue, range: ScoreRange, offset: number, limit: number, reverse: boolean): ZNode[] {
+  if (offset < 0 || (offset > 0 && offset >= z.size)) return [];
+  const out: ZNode[] = [];
+  let n = reverse ? z.list.lastInRange(range) : z.list.firstInRange(range);
+  while (n && offset > 0) {
+    n = reverse ? n.backward : n.next[0]!;
+    offset--;
+  }
+  while (n && limit-- !== 0) {
+    if (reverse ? !(range.minEx ? n.score > range.min : n.score >= range.min) : !(range.maxEx ? n.score < range.max : n.score <= range.max)) break;
+    out.push(n);
+    n = reverse ? n.backward : n.next[0]!;
+  }
+  return out;
+}
+
+function byLex(z: ZSetValue, range: LexRange, offset: number, limit: number, reverse: boolean): ZNode[] {
+  if (range.empty) return [];
+  if (offset < 0 || (offset > 0 && offset >= z.size)) return [];
+  const out: ZNode[] = [];
+  let n = reverse ? z.lastInLex(range) : z.firstInLex(range);
+  while (n && offset > 0) {
+    n = reverse ? n.backward : n.next[0]!;
+    offset--;
+  }
+  while (n && limit-- !== 0) {
+    if (reverse ? !lexGteMin(n.member, range) : !lexLteMax(n.member, range)) break;
+    out.push(n);
+    n = reverse ? n.backward : n.next[0]!;
+  }
+  return out;
+}
+
+const ADD_NX = 1;
+const ADD_XX = 2;
+const ADD_GT = 4;
+const ADD_LT = 8;
+const ADD_INCR = 16;
+
+function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
+  const r = s.reply;
+  let flags = forcedIncr ? ADD_INCR : 0;
+  let ch = false;
+  let at = 2;
+  if (!forcedIncr) {
+    for (; at < argv.length; at++) {
+      const opt = argv[at]!.toLowerCase();
+      if (opt === 'nx') flags |= ADD_NX;
+      else if (opt === 'xx') flags |= ADD_XX;
+      else if (opt === 'ch') ch = true;
+      else if (opt === 'incr') flags |= ADD_INCR;
+      else if (opt === 'gt') flags |= ADD_GT;
+      else if (opt === 'lt') flags |= ADD_LT;
+      else break;
+    }
+  }
+  const pairs = argv.length - at;
+  if (pairs % 2 !== 0 || pairs === 0) return r.error(SYNTAX);
+  const count = pairs / 2;
+  if (flags & ADD_NX && flags & ADD_XX) return r.error('ERR XX and NX options at the same time are not compatible');
+  if ((flags & ADD_GT && flags & ADD_NX) || (flags & ADD_LT && flags & ADD_NX) || (flags & ADD_GT && flags & ADD_LT)) {
+    return r.error('ERR GT, LT, and/or NX options at the same time are not compatible');
+  }
+  const incr = (flags & ADD_INCR) !== 0;
+  if (incr && count > 1) return r.error('ERR INCR option supports a single increment-element pair');
+  const scores: number[] = [];
+  for (let j = 0; j < count; j++) {
+    const v = parseDouble(argv[at + j * 2]!);
+    if (v === null) return r.error(NOT_FLOAT);
+    scores.push(v);
+  }
+  const key = argv[1]!;
+  let z = readZset(s, key, true);
+  if (z === null) return;
+  let added = 0;
+  let updated = 0;
+  let processed = 0;
+  let score = 0;
+  if (z === undefined) {
+    if (flags & ADD_XX) return incr ? r.nil() : r.integer(0);
+    z = new ZSetValue();
+    const c = s.engine.config;
+    z.compact = count <= c.zsetMaxListpackEntries && argv[at + 1]!.length <= c.zsetMaxListpackValue;
+    s.db.add(key, z);
+  } else if (z.compact && count > s.engine.config.zsetMaxListpackEntries) {
+    z.compact = false;
+  }
+  for (let j = 0; j < count; j++) {
+    score = scores[j]!;
+    const member = argv[at + 1 + j * 2]!;
+    const current = z.scores.get(member);
+    if (current !== undefined) {
+      if (flags & ADD_NX) continue;
+      let next = score;
+      if (incr) {
+        next = current + score;
+        if (Number.isNaN(next)) {
+          dropIfEmpty(s, key, z);
+          return r.error('ERR resulting score is not a number (NaN)');
+        }
+      }
+      score = next;
+      if ((flags & ADD_LT && next >= current) || (flags & ADD_GT && next <= current)) continue;
+      processed++;
+      if (next !== current) {
+        z.add(member, next);
+        updated++;
+      }
+    } else {
+      if (flags & ADD_XX) continue;
+      if (Number.isNaN(score)) return r.error('ERR resulting score is not a number (NaN)');
+      z.add(member, score);
+      checkCompact(s, z, member);
+      added++;
+      processed++;
+    }
+  }
+  dropIfEmpty(s, key, z);
+  s.engine.keyspace.dirty += added + updated;
+  if (incr) {
+    if (processed > 0) r.double(score);
+    else r.nil();
+  } else {
+    r.integer(ch ? added + updated : added);
+  }
+}
+
+function zpop(s: Session, argv: string[], max: boolean): void {
+  const r = s.reply;
+  if (argv.length > 3) return r.error(SYNTAX);
+  let count = 1;
+  const hasCount = argv.length === 3;
+  if (hasCount) {
+    const n = parseInt64(argv[2]!);
+    if (n === null || n < 0) return r.error('ERR value is out of range, must be positive');
+    count = n;
+  }
+  const z = readZset(s, argv[1]!, true);
+  if (z === null) return;
+  if (z === undefined || count === 0) return r.array(0);
+  const n = Math.min(count, z.size);
+  const nested = r.resp === 3 && hasCount;
+  r.array(nested ? n : n * 2);
+  for (let i = 0; i < n; i++) {
+    const node = max ? z.list.tail! : z.list.head.next[0]!;
+    if (nested) r.array(2);
+    r.bulk(node.member);
+    r.double(node.score);
+    z.remove(node.member);
+  }
+  s.engine.keyspace.dirty += n;
+  dropIfEmpty(s, argv[1]!, z);
+}
+
+function removeRange(s: Session, argv: string[], kind: 'rank' | 'score' | 'lex'): void {
+  const r = s.reply;
+  let nodesOf: (z: ZSetValue) => ZNode[];
+  if (kind === 'rank') {
+    const a = parseInt64(argv[2]!);
+    if (a === null) return r.error(NOT_INTEGER);
+    const b = parseInt64(argv[3]!);
+    if (b === null) return r.error(NOT_INTEGER);
+    nodesOf = (z) => byRank(z, a, b, false);
+  } else if (kind === 'score') {
+    const range = parseScoreRange(argv[2]!, argv[3]!);
+    if (range === null) return r.error('ERR min or max is not a float');
+    nodesOf = (z) => byScore(z, range, 0, -1, false);
+  } else {
+    const range = parseLexRange(argv[2]!, argv[3]!);
+    if (range === null) return r.error('ERR min or max not valid string range item');
+    nodesOf = (z) => byLex(z, range, 0, -1, false);
+  }
+  const z = readZset(s, argv[1]!, true);
+  if (z === null) return;
+  if (z === undefined) return r.integer(0);
+  const nodes = nodesOf(z);
+  for (const n of nodes) z.remove(n.member);
+  s.engine.keyspace.dirty += nodes.length;
+  dropIfEmpty(s, argv[1]!, z);
+  r.integer(nodes.length);
+}
+
+function zscan(s: Session, argv: string[]): void {
+  const cursor = scanCursor(s, argv[2]!);
+  if (cursor === null) return;
+  const z = readZset(s, argv[1]!);
+  if (z === null) return;
+  if (z === undefined) return replyEmptyScan(s);
+  const opts = scanOptions(s, argv, 3, cursor, false);
+  if (opts === null) return;
+  const out: [string, number][] = [];
+  const visit = (m: string) => {
+    const score = z.scores.get(m);
+    if (score === undefined) return;
+    if (opts.pattern !== null && !globMatch(opts.pattern, m)) return;
+    out.push([m, score]);
+  };
+  let next = '0';
+  // A compact (listpack) zset is returned whole, in score order, in one call, as Redis does.
+  if (z.compact) for (let n = z.list.head.next[0]; n; n = n.next[0]!) visit(n.member);
+  else next = opts.cursors.scanMap(z.scores, cursor, opts.count, visit);
+  const r = s.reply;
+  r.array(2);
+  r.bulk(next);
+  r.array(out.length * 2);
+  for (const [m, score] of out) {
+    r.bulk(m);
+    // ZSCAN replies scores as bulk strings even in RESP3.
+    r.bulk(formatDouble(score));
+  }
+}
+
+
+const decl = (d: Omit<CommandDecl, 'group' | 'keys'> & { keys?: [number, number, number] }): CommandDecl => ({
+  group: 'sorted-set',
+  keys: [1, 1, 1],
+  ...d,
+});
+
+const ro = (flags: string[] = ['RO', 'access']) => flags;
+const rangeStoreSpecs: KeySpecDecl[] = [
+  { flags: ['OW', 'update'], index: 1, lastKey: 0, keyStep: 1 },
+  { flags: ['RO', 'access'], index: 2, lastKey: 0, keyStep: 1 },
+];
+
+const rangeDecl = (name: string, since: string, summary: string, type: RangeType, direction: Direction, extra: Partial<CommandDecl> = {}): CommandDecl =>
+  decl({
+    name,
+    arity: -4,
+    flags: ['readonly'],
+    acl: ['read', 'sortedset', 'slow'],
+    keyFlags: ro(),
+    summary,
+    since,
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    handler: (s, argv) => zrange(s, argv, 1, null, type, direction),
+    ...extra,
+  });
+
+export const zsetCommands: CommandDecl[] = [
+  decl({
+    name: 'zadd',
+    arity: -4,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'sortedset', 'fast'],
+    keyFlags: ['RW', 'update'],
+    summary: 'Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn\'t exist.',
+    since: '1.2.0',
+    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
+    handler: (s, argv) => zadd(s, argv, false),
+  }),
+  decl({
+    name: 'zincrby',
+    arity: 4,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'sortedset', 'fast'],
+    keyFlags: ['RW', 'access', 'update'],
+    summary: 'Increments the score of a member in a sorted set.',
+    since: '1.2.0',
+    complexity: 'O(log(N)) where N is the number of elements in the sorted set.',
+    handler: (s, argv) => zadd(s, argv, true),
+  }),
+  decl({
+    name: 'zrem',
+    arity: -3,
+    flags: ['write', 'fast'],
+    acl: ['write', 'sortedset', 'fast'],
+    keyFlags: ['RW', 'delete'],
+    summary: 'Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.',
+    since: '1.2.0',
+    complexity: 'O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.',
+    handler: (s, argv) => {
+      const z = readZset(s, argv[1]!, true);
+      if (z === null) return;
+      if (z === undefined) return s.reply.integer(0);
+      let removed = 0;
+      for (let i = 2; i < argv.length; i++) {
+        if (z.remove(argv[i]!)) {
+          removed++;
+          if (z.size === 0) break;
+        }
+      }
+      dropIfEmpty(s, argv[1]!, z);
+      s.engine.keyspace.dirty += removed;
+      s.reply.integer(removed);
+    },
+  }),
+  decl({
+    name: 'zscore',
+    arity: 3,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'sortedset', 'fast'],
+    keyFlags: ro(),
+    summary: 'Returns the score of a member in a sorted set.',
+    since: '1.2.0',
+    complexity: 'O(1)',
+    handler: (s, argv) => {
+      const z = readZset(s, argv[1]!);
+      if (z === null) return;
+      const score = z?.scores.get(argv[2]!);
+      if (score === undefined) s.reply.nil();
+      else s.reply.double(score);
+    },
+  }),
+  decl({
+    name: 'zmscore',
+    arity: -3,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'sortedset', 'fast'],
+    keyFlags: ro(),
+    summary: 'Returns the score of one or more members in a sorted set.',
+    since: '6.2.0',
+    complexity: 'O(N) where N is the number of members being requested.',
+    handler: (s, argv) => {
+      const z = readZset(s, argv[1]!);
+      if (z === null) return;
+      s.reply.array(argv.length - 2);
+      for (let i = 2; i < argv.length; i++) {
+        const score = z?.scores.get(argv[i]!);
+        if (score === undefined) s.reply.nil();
+        else s.reply.double(score);
+      }
+    },
+  }),
+  decl({
+    name: 'zcard',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'sortedset', 'fast'],
+    keyFlags: ['RO'],
+    summary: 'Returns the number of members in a sorted set.',
+    since: '1.2.0',
+    complexity: 'O(1)',
+    handler: (s, argv) => {
+      const z = readZset(s, argv[1]!);
+      if (z !== null) s.reply.integer(z?.size ?? 0);
+    },
+  }),
+  decl({
+    name: 'zcount',
+    arity: 4,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'sortedset', 'fast'],
+    keyFlags: ['RO', 'access'],
+    summary: 'Returns the count of members in a sorted set that have scores within a range.',
+    since: '2.0.0',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler: (s, argv) => {
+      const range = parseScoreRange(argv[2]!, argv[3]!);
+      if (range === null) return s.reply.error('ERR min or max is not a float');
+      const z = readZset(s, argv[1]!);
+      if (z === null) return;
+      if (z === undefined) return s.reply.integer(0);
+      const first = z.list.firstInRange(range);
+      if (first === null) return s.reply.integer(0);
+      const last = z.list.lastInRange(range)!;
+      s.reply.integer(z.list.rank(last.score, last.member) - z.list.rank(first.score, first.member) + 1);
+    },
+  }),
+  decl({
+    name: 'zlexcount',
+    arity: 4,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'sortedset', 'fast'],
+    keyFlags: ['RO', 'access'],
+    summary: 'Returns the number of members in a sorted set within a lexicographical range.',
+    since: '2.8.9',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler: (s, argv) => {
+      const range = parseLexRange(argv[2]!, argv[3]!);
+      if (range === null) return s.reply.error('ERR min or max not valid string range item');
+      const z = readZset(s, argv[1]!);
+      if (z === null) return;
+      if (z === undefined || range.empty) return s.reply.integer(0);
+      // A listpack is counted by walking from the first match, as Redis does.
+      if (z.compact) return s.reply.integer(byLex(z, range, 0, -1, false).length);
+      const first = z.firstInLex(range);
+      if (first === null) return s.reply.integer(0);
+      const last = z.lastInLex(range)!;
+      s.reply.integer(z.list.rank(last.score, last.member) - z.list.rank(first.score, first.member) + 1);
+    },
+  }),
+  ...(['zrank', 'zrevrank'] as const).map((name) =>
+    decl({
+      name,
+      arity: -3,
+      flags: ['readonly', 'fast'],
+      acl: ['read', 'sortedset', 'fast'],
+      keyFlags: ro(),
+      summary:
+        name === 'zrank'
+          ? 'Returns the index of a member in a sorted set ordered by ascending scores.'
+          : 'Returns the index of a member in a sorted set ordered by descending scores.',
+      since: name === 'zrank' ? '2.0.0' : '2.0.0',
+      complexity: 'O(log(N))',
+      handler: (s, argv) => {
+        const r = s.reply;
+        if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withscore')) return r.error(SYNTAX);
+        const withScore = argv.length === 4;
+        const z = readZset(s, argv[1]!);
+        if (z === null) return;
+        const rank = z === undefined ? -1 : z.rankOf(argv[2]!);
+        if (rank < 0) return withScore ? r.nilArray() : r.nil();
+        const value = name === 'zrank' ? rank : z!.size - 1 - rank;
+        if (!withScore) return r.integer(value);
+        r.array(2);
+        r.integer(value);
+        r.double(z!.scores.get(argv[2]!)!);
+      },
+    }),
+  ),
+  rangeDecl('zrange', '1.2.0', 'Returns members in a sorted set within a range of indexes.', 'auto', 'auto'),
+  rangeDecl('zrevrange', '1.2.0', 'Returns members in a sorted set within a range of indexes in reverse order.', 'rank', 'reverse', {
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `REV` argument',
+    docFlags: ['deprecated'],
+  }),
+  rangeDecl('zrangebyscore', '1.0.5', 'Returns members in a sorted set within a range of scores.', 'score', 'forward', {
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYSCORE` argument',
+    docFlags: ['deprecated'],
+  }),
+  rangeDecl('zrevrangebyscore', '2.2.0', 'Returns members in a sorted set within a range of scores in reverse order.', 'score', 'reverse', {
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYSCORE` and `REV` arguments',
+    docFlags: ['deprecated'],
+  }),
+  rangeDecl('zrangebylex', '2.8.9', 'Returns members in a sorted set within a lexicographical range.', 'lex', 'forward', {
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYLEX` argument',
+    docFlags: ['deprecated'],
+  }),
+  rangeDecl('zrevrangebylex', '2.8.9', 'Returns members in a sorted set within a lexicographical range in reverse order.', 'lex', 'reverse', {
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYLEX` and `REV` arguments',
+    docFlags: ['deprecated'],
+  }),
+  decl({
+    name: 'zrangestore',
+    arity: -5,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'sortedset', 'slow'],
+    keys: [1, 2, 1],
+    keySpecs: rangeStoreSpecs,
+    summary: 'Stores a range of members from sorted set in a key.',
+    since: '6.2.0',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.',
+    handler: (s, argv) => zrange(s, argv, 2, argv[1]!, 'auto', 'auto'),
+  }),
+  decl({
+    name: 'zremrangebyrank',
+    arity: 4,
+    flags: ['write'],
+    acl: ['write', 'sortedset', 'slow'],
+    keyFlags: ['RW', 'delete'],
+    summary: 'Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.',
+    since: '2.0.0',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
+    handler: (s, argv) => removeRange(s, argv, 'rank'),
+  }),
+  decl({
+    name: 'zremrangebyscore',
+    arity: 4,
+    flags: ['write'],
+    acl: ['write', 'sortedset', 'slow'],
+    keyFlags: ['RW', 'delete'],
+    summary: 'Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.',
+    since: '1.2.0',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
+    handler: (s, argv) => removeRange(s, argv, 'score'),
+  }),
+  decl({
+    name: 'zremrangebylex',
+    arity: 4,
+    flags: ['write'],
+    acl: ['write', 'sortedset', 'slow'],
+    keyFlags: ['RW', 'delete'],
+    summary: 'Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.',
+    since: '2.8.9',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
+    handler: (s, argv) => removeRange(s, argv, 'lex'),
+  }),
+  decl({
+    name: 'zpopmin',
+    arity: -2,
+    flags: ['write', 'fast'],
+    acl: ['write', 'sortedset', 'fast'],
+    keyFlags: ['RW', 'access', 'delete'],
+    summary: 'Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.',
+    since: '5.0.0',
+    complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
+    handler: (s, argv) => zpop(s, argv, false),
+  }),
+  decl({
+    name: 'zpopmax',
+    arity: -2,
+    flags: ['write', 'fast'],
+    acl: ['write', 'sortedset', 'fast'],
+    keyFlags: ['RW', 'access', 'delete'],
+    summary: 'Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.',
+    since: '5.0.0',
+    complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
+    handler: (s, argv) => zpop(s, argv, true),
+  }),
+  decl({
+    name: 'zscan',
+    arity: -3,
+    flags: ['readonly'],
+    acl: ['read', 'sortedset', 'slow'],
+    keyFlags: ro(),
+    summary: 'Iterates over members and scores of a sorted set.',
+    since: '2.8.0',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    tips: ['nondeterministic_output'],
+    handler: zscan,
+  }),
+];
