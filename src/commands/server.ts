@@ -133,23 +133,21 @@ function commandByFullName(s: Session, name: string): Command | undefined {
   return cmd?.subcommandTable?.get(child);
 }
 
-/** Key positions of argv for cmd, from its key specs; null when invalid. */
+/** Key positions of argv for cmd, from each of its key specs in turn; null when invalid. */
 function keysOf(cmd: Command, argv: string[]): number[] | null {
-  const keynum = cmd.keySpecs?.find((sp) => sp.keynum !== undefined);
-  if (keynum?.keynum) {
-    const n = Number(argv[keynum.index + keynum.keynum.keyNumIdx]);
-    const from = keynum.index + keynum.keynum.firstKey;
-    if (!Number.isInteger(n) || n < 0 || from + (n - 1) * keynum.keynum.keyStep >= argv.length) return null;
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(from + i * keynum.keynum.keyStep);
-    return out;
-  }
-  const [first, last0, step] = cmd.keys;
-  if (first === 0) return [];
-  const last = last0 < 0 ? argv.length + last0 : last0;
-  if (first >= argv.length || last >= argv.length) return null;
   const out: number[] = [];
-  for (let i = first; i <= last; i += step) out.push(i);
+  for (const spec of keySpecsOf(cmd)) {
+    if (spec.keynum) {
+      const n = Number(argv[spec.index + spec.keynum.keyNumIdx]);
+      const from = spec.index + spec.keynum.firstKey;
+      if (!Number.isInteger(n) || n < 0 || from + (n - 1) * spec.keynum.keyStep >= argv.length) return null;
+      for (let i = 0; i < n; i++) out.push(from + i * spec.keynum.keyStep);
+      continue;
+    }
+    const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.index + spec.lastKey;
+    if (spec.index >= argv.length || last >= argv.length) return null;
+    for (let i = spec.index; i <= last; i += spec.keyStep) out.push(i);
+  }
   return out;
 }
 
@@ -179,7 +177,7 @@ function getKeys(s: Session, argv: string[], withFlags: boolean): void {
   let cmd = s.engine.commands.get(args[0]!);
   if (cmd?.subcommandTable && args.length >= 2) cmd = cmd.subcommandTable.get(args[1]!.toLowerCase());
   if (cmd === undefined) return s.reply.error('ERR Invalid command specified');
-  if (cmd.keys[0] === 0 && !cmd.keySpecs) return s.reply.error('ERR The command has no key arguments');
+  if (keySpecsOf(cmd).length === 0) return s.reply.error('ERR The command has no key arguments');
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) {
     return s.reply.error('ERR Invalid number of arguments specified for command');
   }
@@ -187,7 +185,7 @@ function getKeys(s: Session, argv: string[], withFlags: boolean): void {
   if (positions === null) return s.reply.error('ERR Invalid arguments specified for command');
   const specs = keySpecsOf(cmd);
   const covers = (sp: KeySpecDecl, p: number) => {
-    if (sp.keynum) return p >= sp.index;
+    if (sp.keynum) return p > sp.index + sp.keynum.keyNumIdx;
     const last = sp.lastKey < 0 ? args.length + sp.lastKey : sp.index + sp.lastKey;
     return p >= sp.index && p <= last && (p - sp.index) % sp.keyStep === 0;
   };

@@ -4,6 +4,7 @@
 import type { Session } from '../engine/session.js';
 import { formatDouble } from '../protocol/reply.js';
 import { globMatch } from '../store/glob.js';
+import { SetValue } from '../store/set.js';
 import { ZSetValue, lexGteMin, lexLteMax, type LexRange, type ScoreRange, type ZNode } from '../store/zset.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
@@ -289,6 +290,7 @@ function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
     }
   }
   dropIfEmpty(s, key, z);
+  if (added > 0 || updated > 0) s.engine.blocking.signal(s.db, key);
   s.engine.keyspace.dirty += added + updated;
   if (incr) {
     if (processed > 0) r.double(score);
@@ -688,3 +690,405 @@ export const zsetCommands: CommandDecl[] = [
     handler: zscan,
   }),
 ];
+
+// ---- Set operations, random members, multi-key and blocking pops ----
+
+type Aggregate = 'sum' | 'min' | 'max';
+
+/** Redis's zunionInterAggregate: a sum of +inf and -inf is 0, not NaN. */
+function aggregate(target: number, value: number, how: Aggregate): number {
+  if (how === 'sum') {
+    const sum = target + value;
+    return Number.isNaN(sum) ? 0 : sum;
+  }
+  if (how === 'min') return value < target ? value : target;
+  return value > target ? value : target;
+}
+
+interface Source {
+  /** member -> score; a plain set's members score 1. */
+  scores: Map<string, number> | null;
+  /** Iteration order Redis uses: by score for a sorted set. */
+  order: () => Iterable<[string, number]>;
+  size: number;
+  weight: number;
+  subject: object | null;
+}
+
+function sourceOf(value: unknown): Source {
+  if (value instanceof ZSetValue) {
+    return {
+      scores: value.scores,
+      order: function* () {
+        for (let n = value.list.head.next[0]; n; n = n.next[0]!) yield [n.member, n.score] as [string, number];
+      },
+      size: value.size,
+      weight: 1,
+      subject: value,
+    };
+  }
+  const set = value as SetValue;
+  const scores = new Map<string, number>();
+  for (const m of set.ordered()) scores.set(m, 1);
+  return { scores, order: () => scores.entries(), size: scores.size, weight: 1, subject: set };
+}
+
+/** ZUNION/ZINTER/ZDIFF, their STORE forms and ZINTERCARD (Redis's zunionInterDiffGenericCommand). */
+function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op: 'union' | 'inter' | 'diff', dst: string | null, cardinalityOnly: boolean): void {
+  const r = s.reply;
+  const setnum = parseInt64(argv[numkeysAt]!);
+  if (setnum === null) return r.error(NOT_INTEGER);
+  if (setnum < 1) return r.error(`ERR at least 1 input key is needed for '${name}' command`);
+  if (setnum > argv.length - (numkeysAt + 1)) return r.error(SYNTAX);
+  const sources: Source[] = [];
+  let j = numkeysAt + 1;
+  for (let i = 0; i < setnum; i++, j++) {
+    const entry = s.db.read(argv[j]!, !s.noTouch);
+    if (entry === undefined) {
+      sources.push({ scores: null, order: () => [], size: 0, weight: 1, subject: null });
+      continue;
+    }
+    if (!(entry.value instanceof ZSetValue) && !(entry.value instanceof SetValue)) return r.error(WRONGTYPE);
+    sources.push(sourceOf(entry.value));
+  }
+  let how: Aggregate = 'sum';
+  let withScores = false;
+  let limit = 0;
+  while (j < argv.length) {
+    const remaining = argv.length - j;
+    const opt = argv[j]!.toLowerCase();
+    if (op !== 'diff' && !cardinalityOnly && remaining >= setnum + 1 && opt === 'weights') {
+      j++;
+      for (let i = 0; i < setnum; i++, j++) {
+        const w = parseDouble(argv[j]!);
+        if (w === null) return r.error('ERR weight value is not a float');
+        sources[i]!.weight = w;
+      }
+    } else if (op !== 'diff' && !cardinalityOnly && remaining >= 2 && opt === 'aggregate') {
+      const a = argv[j + 1]!.toLowerCase();
+      if (a !== 'sum' && a !== 'min' && a !== 'max') return r.error(SYNTAX);
+      how = a;
+      j += 2;
+    } else if (remaining >= 1 && dst === null && !cardinalityOnly && opt === 'withscores') {
+      withScores = true;
+      j++;
+    } else if (cardinalityOnly && remaining >= 2 && opt === 'limit') {
+      const l = parseInt64(argv[j + 1]!);
+      if (l === null || l < 0) return r.error("ERR LIMIT can't be negative");
+      limit = l;
+      j += 2;
+    } else return r.error(SYNTAX);
+  }
+  // Smallest inputs first (a stable sort, like glibc's qsort), except for DIFF.
+  if (op !== 'diff') sources.sort((a, b) => a.size - b.size);
+  const result = new ZSetValue();
+  let cardinality = 0;
+  if (op === 'inter') {
+    const first = sources[0]!;
+    if (first.size > 0) {
+      for (const [member, base] of first.order()) {
+        let score = first.weight * base;
+        if (Number.isNaN(score)) score = 0;
+        let i = 1;
+        for (; i < sources.length; i++) {
+          const other = sources[i]!;
+          const value = other.subject === first.subject ? base : other.scores?.get(member);
+          if (value === undefined) break;
+          score = aggregate(score, value * other.weight, how);
+        }
+        if (i < sources.length) continue;
+        if (cardinalityOnly) {
+          cardinality++;
+          if (limit > 0 && cardinality >= limit) break;
+        } else result.add(member, score);
+      }
+    }
+  } else if (op === 'union') {
+    const acc = new Map<string, number>();
+    for (const src of sources) {
+      for (const [member, base] of src.order()) {
+        let score = src.weight * base;
+        if (Number.isNaN(score)) score = 0;
+        const existing = acc.get(member);
+        acc.set(member, existing === undefined ? score : aggregate(existing, score, how));
+      }
+    }
+    for (const [member, score] of acc) result.add(member, score);
+  } else {
+    const [first, ...others] = sources;
+    for (const [member, score] of first!.order()) {
+      if (!others.some((o) => o.scores?.has(member))) result.add(member, score);
+    }
+  }
+  if (cardinalityOnly) return r.integer(cardinality);
+  if (dst === null) {
+    const nodes: ZNode[] = [];
+    for (let n = result.list.head.next[0]; n; n = n.next[0]!) nodes.push(n);
+    return replyRange(s, nodes, withScores);
+  }
+  if (result.size === 0) {
+    if (s.db.delete(dst)) s.engine.keyspace.dirty++;
+    return r.integer(0);
+  }
+  const c = s.engine.config;
+  let longest = 0;
+  for (const m of result.scores.keys()) if (m.length > longest) longest = m.length;
+  result.compact = result.size <= c.zsetMaxListpackEntries && longest <= c.zsetMaxListpackValue;
+  s.db.set(dst, result);
+  s.engine.keyspace.dirty++;
+  r.integer(result.size);
+}
+
+function zrandmember(s: Session, argv: string[]): void {
+  const r = s.reply;
+  if (argv.length >= 3) {
+    const l = parseInt64(argv[2]!);
+    if (l === null) return r.error(NOT_INTEGER);
+    if (l < -9223372036854775807) {
+      return r.error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+    }
+    if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withscores')) return r.error(SYNTAX);
+    const withScores = argv.length === 4;
+    if (withScores && (l < -4611686018427387903 || l > 4611686018427387903)) return r.error('ERR value is out of range');
+    const z = readZset(s, argv[1]!);
+    if (z === null) return;
+    if (z === undefined || l === 0) return r.array(0);
+    const nodes: ZNode[] = [];
+    for (let n = z.list.head.next[0]; n; n = n.next[0]!) nodes.push(n);
+    const nested = withScores && r.resp === 3;
+    const emit = (n: ZNode) => {
+      if (nested) r.array(2);
+      r.bulk(n.member);
+      if (withScores) r.double(n.score);
+    };
+    if (l < 0 || l === 1) {
+      const count = Math.abs(l);
+      r.array(withScores && !nested ? count * 2 : count);
+      for (let i = 0; i < count; i++) emit(nodes[Math.floor(Math.random() * nodes.length)]!);
+      return;
+    }
+    const n = Math.min(l, nodes.length);
+    r.array(withScores && !nested ? n * 2 : n);
+    if (l >= nodes.length) {
+      // Redis's zset iterator (zuiNext) walks from the tail: highest score first.
+      for (let i = nodes.length - 1; i >= 0; i--) emit(nodes[i]!);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = i + Math.floor(Math.random() * (nodes.length - i));
+      [nodes[i], nodes[k]] = [nodes[k]!, nodes[i]!];
+      emit(nodes[i]!);
+    }
+    return;
+  }
+  const z = readZset(s, argv[1]!);
+  if (z === null) return;
+  if (z === undefined) return r.nil();
+  r.bulk(z.list.byRank(1 + Math.floor(Math.random() * z.size))!.member);
+}
+
+/** ZMPOP/BZMPOP arguments from argv[at]: numkeys, keys, MIN|MAX, COUNT. */
+function zmpopArgs(s: Session, argv: string[], at: number): { keys: string[]; max: boolean; count: number } | null {
+  const numkeys = parseInt64(argv[at]!);
+  if (numkeys === null || numkeys < 1) {
+    s.reply.error('ERR numkeys should be greater than 0');
+    return null;
+  }
+  const whereIdx = at + numkeys + 1;
+  if (whereIdx >= argv.length) {
+    s.reply.error(SYNTAX);
+    return null;
+  }
+  const where = argv[whereIdx]!.toLowerCase();
+  if (where !== 'min' && where !== 'max') {
+    s.reply.error(SYNTAX);
+    return null;
+  }
+  let count = -1;
+  for (let j = whereIdx + 1; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    if (count === -1 && argv[j]!.toLowerCase() === 'count' && more > 0) {
+      const n = parseInt64(argv[++j]!);
+      if (n === null || n < 1) {
+        s.reply.error('ERR count should be greater than 0');
+        return null;
+      }
+      count = n;
+    } else {
+      s.reply.error(SYNTAX);
+      return null;
+    }
+  }
+  return { keys: argv.slice(at + 1, at + 1 + numkeys), max: where === 'max', count: count === -1 ? 1 : count };
+}
+
+/** Pops from the first non-empty sorted set: [key, [[member, score], ...]]. */
+function zmpopFrom(s: Session, key: string, z: ZSetValue, max: boolean, count: number): void {
+  const r = s.reply;
+  const n = Math.min(count, z.size);
+  r.array(2);
+  r.bulk(key);
+  r.array(n);
+  for (let i = 0; i < n; i++) {
+    const node = max ? z.list.tail! : z.list.head.next[0]!;
+    r.array(2);
+    r.bulk(node.member);
+    r.double(node.score);
+    z.remove(node.member);
+  }
+  s.engine.keyspace.dirty += n;
+  dropIfEmpty(s, key, z);
+}
+
+/** Seconds as in BLPOP: the absolute deadline in ms (0 = none), or null after a reply. */
+function zTimeout(s: Session, arg: string): number | null {
+  const v = parseDouble(arg);
+  if (v === null) {
+    s.reply.error('ERR timeout is not a float or out of range');
+    return null;
+  }
+  let ms = Number.isFinite(v) ? Math.trunc(v * 1000) : -1;
+  if (ms >= 9223372036854775807) ms = -1;
+  if (ms < 0) {
+    s.reply.error('ERR timeout is negative');
+    return null;
+  }
+  return ms === 0 ? 0 : s.engine.clock.now + ms;
+}
+
+function bzpop(s: Session, argv: string[], max: boolean): void {
+  const deadline = zTimeout(s, argv[argv.length - 1]!);
+  if (deadline === null) return;
+  const keys = argv.slice(1, -1);
+  for (const key of keys) {
+    const z = readZset(s, key, true);
+    if (z === null) return;
+    if (z === undefined || z.size === 0) continue;
+    const node = max ? z.list.tail! : z.list.head.next[0]!;
+    s.reply.array(3);
+    s.reply.bulk(key);
+    s.reply.bulk(node.member);
+    s.reply.double(node.score);
+    z.remove(node.member);
+    s.engine.keyspace.dirty++;
+    dropIfEmpty(s, key, z);
+    return;
+  }
+  s.engine.blocking.block(s, argv, keys, deadline);
+}
+
+const opSpecs = (store: boolean): KeySpecDecl[] =>
+  store
+    ? [
+        { flags: ['OW', 'update'], index: 1, lastKey: 0, keyStep: 1 },
+        { flags: ['RO', 'access'], index: 2, lastKey: 0, keyStep: 1, keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } },
+      ]
+    : [{ flags: ['RO', 'access'], index: 1, lastKey: 0, keyStep: 1, keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } }];
+
+const opDecl = (name: string, op: 'union' | 'inter' | 'diff', store: boolean, since: string, summary: string, complexity: string): CommandDecl =>
+  decl({
+    name,
+    arity: store ? -4 : -3,
+    flags: store ? ['write', 'denyoom', 'movablekeys'] : ['readonly', 'movablekeys'],
+    acl: store ? ['write', 'sortedset', 'slow'] : ['read', 'sortedset', 'slow'],
+    keys: store ? [1, 1, 1] : [0, 0, 0],
+    keySpecs: opSpecs(store),
+    summary,
+    since,
+    complexity,
+    handler: (s, argv) => zsetOp(s, argv, name, store ? 2 : 1, op, store ? argv[1]! : null, false),
+  });
+
+zsetCommands.push(
+  opDecl('zunion', 'union', false, '6.2.0', 'Returns the union of multiple sorted sets.', 'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.'),
+  opDecl('zunionstore', 'union', true, '2.0.0', 'Stores the union of multiple sorted sets in a key.', 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.'),
+  opDecl('zinter', 'inter', false, '6.2.0', 'Returns the intersect of multiple sorted sets.', 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.'),
+  opDecl('zinterstore', 'inter', true, '2.0.0', 'Stores the intersect of multiple sorted sets in a key.', 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.'),
+  opDecl('zdiff', 'diff', false, '6.2.0', 'Returns the difference between multiple sorted sets.', 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.'),
+  opDecl('zdiffstore', 'diff', true, '6.2.0', 'Stores the difference of multiple sorted sets in a key.', 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.'),
+  decl({
+    name: 'zintercard',
+    arity: -3,
+    flags: ['readonly', 'movablekeys'],
+    acl: ['read', 'sortedset', 'slow'],
+    keys: [0, 0, 0],
+    keySpecs: opSpecs(false),
+    summary: 'Returns the number of members of the intersect of multiple sorted sets.',
+    since: '7.0.0',
+    complexity: 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.',
+    handler: (s, argv) => zsetOp(s, argv, 'zintercard', 1, 'inter', null, true),
+  }),
+  decl({
+    name: 'zrandmember',
+    arity: -2,
+    flags: ['readonly'],
+    acl: ['read', 'sortedset', 'slow'],
+    keyFlags: ro(),
+    summary: 'Returns one or more random members from a sorted set.',
+    since: '6.2.0',
+    complexity: 'O(N) where N is the number of members returned',
+    tips: ['nondeterministic_output'],
+    handler: zrandmember,
+  }),
+  decl({
+    name: 'zmpop',
+    arity: -4,
+    flags: ['write', 'movablekeys'],
+    acl: ['write', 'sortedset', 'slow'],
+    keys: [0, 0, 0],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], index: 1, lastKey: 0, keyStep: 1, keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } }],
+    summary: 'Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.',
+    since: '7.0.0',
+    complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    handler: (s, argv) => {
+      const args = zmpopArgs(s, argv, 1);
+      if (args === null) return;
+      for (const key of args.keys) {
+        const z = readZset(s, key, true);
+        if (z === null) return;
+        if (z !== undefined && z.size > 0) return zmpopFrom(s, key, z, args.max, args.count);
+      }
+      s.reply.nilArray();
+    },
+  }),
+  ...(['bzpopmin', 'bzpopmax'] as const).map((name) =>
+    decl({
+      name,
+      arity: -3,
+      flags: ['write', 'noscript', 'blocking', 'fast'],
+      acl: ['write', 'sortedset', 'fast', 'blocking'],
+      keys: [1, -2, 1],
+      keySpecs: [{ flags: ['RW', 'access', 'delete'], index: 1, lastKey: -2, keyStep: 1 }],
+      summary:
+        name === 'bzpopmin'
+          ? 'Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.'
+          : 'Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.',
+      since: '5.0.0',
+      complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+      handler: (s, argv) => bzpop(s, argv, name === 'bzpopmax'),
+    }),
+  ),
+  decl({
+    name: 'bzmpop',
+    arity: -5,
+    flags: ['write', 'blocking', 'movablekeys'],
+    acl: ['write', 'sortedset', 'slow', 'blocking'],
+    keys: [0, 0, 0],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], index: 2, lastKey: 0, keyStep: 1, keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } }],
+    summary: 'Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.',
+    since: '7.0.0',
+    complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    handler: (s, argv) => {
+      const args = zmpopArgs(s, argv, 2);
+      if (args === null) return;
+      const deadline = zTimeout(s, argv[1]!);
+      if (deadline === null) return;
+      for (const key of args.keys) {
+        const z = readZset(s, key, true);
+        if (z === null) return;
+        if (z !== undefined && z.size > 0) return zmpopFrom(s, key, z, args.max, args.count);
+      }
+      s.engine.blocking.block(s, argv, args.keys, deadline);
+    },
+  }),
+);

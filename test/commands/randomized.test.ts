@@ -116,6 +116,12 @@ const zsets: Gen[] = [
   (r) => ['ZREMRANGEBYSCORE', key(r), scoreBound(r), scoreBound(r)],
   (r) => ['ZREMRANGEBYLEX', key(r), lexBound(r), lexBound(r)],
   (r) => [pick(r, ['ZPOPMIN', 'ZPOPMAX']), key(r), String(int(r, 0, 3))],
+  (r) => [pick(r, ['ZUNION', 'ZINTER', 'ZDIFF']), '2', key(r), key(r), 'WITHSCORES'],
+  (r) => [pick(r, ['ZUNIONSTORE', 'ZINTERSTORE']), key(r), '2', key(r), key(r), 'WEIGHTS', score(r), score(r), 'AGGREGATE', pick(r, ['SUM', 'MIN', 'MAX'])],
+  (r) => ['ZDIFFSTORE', key(r), '2', key(r), key(r)],
+  (r) => ['ZINTERCARD', '2', key(r), key(r)],
+  (r) => ['ZMPOP', '2', key(r), key(r), pick(r, ['MIN', 'MAX']), 'COUNT', String(int(r, 1, 3))],
+  (r) => ['ZRANDMEMBER', key(r), '100', 'WITHSCORES'],
 ];
 
 const strings: Gen[] = [

@@ -37,6 +37,20 @@ const scripts: Script[] = [
   ['COMMAND GETKEYS zrangestore d s 0 1', 'ZADD z 1 a 2 b', 'COPY z z2', 'ZADD z2 3 c', 'ZRANGE z 0 -1', 'ZRANGE z2 0 -1', 'RENAME z z3', 'ZRANGE z3 0 -1 WITHSCORES', '~SCAN 0 TYPE zset COUNT 100'],
 ];
 
+scripts.push(
+  ['ZADD a 1 x 2 y 3 z', 'ZADD b 10 y 20 z 30 w', 'ZUNION 2 a b', 'ZUNION 2 a b WITHSCORES', 'ZINTER 2 a b WITHSCORES', 'ZDIFF 2 a b WITHSCORES', 'ZUNION 2 a b WEIGHTS 2 0.5 WITHSCORES', 'ZUNION 2 a b AGGREGATE MIN WITHSCORES', 'ZINTER 2 a b AGGREGATE MAX WITHSCORES', 'ZINTERCARD 2 a b', 'ZINTERCARD 2 a b LIMIT 1', 'ZINTERCARD 1 nokey'],
+  ['ZADD a 1 x 2 y', 'SADD s y q', 'ZUNION 2 a s WITHSCORES', 'ZINTER 2 a s WITHSCORES', 'ZDIFF 2 s a', 'ZUNIONSTORE d 2 a s', 'ZRANGE d 0 -1 WITHSCORES', 'ZINTERSTORE d 2 a s WEIGHTS 3 5', 'ZRANGE d 0 -1 WITHSCORES', 'ZDIFFSTORE d 2 a s', 'ZRANGE d 0 -1 WITHSCORES', 'ZINTERSTORE d 2 a nokey', 'EXISTS d', 'OBJECT ENCODING a'],
+  ['ZADD a inf x -inf y', 'ZADD b -inf x inf y', 'ZUNION 2 a b WITHSCORES', 'ZINTER 2 a b WITHSCORES', 'ZUNION 2 a b WEIGHTS 0 1 WITHSCORES', 'ZUNION 1 a WEIGHTS 0 WITHSCORES', 'HELLO 3', 'ZUNION 2 a b WITHSCORES', 'ZINTER 2 a nokey WITHSCORES'],
+  ['ZUNION 0 a', 'ZUNIONSTORE d 0 a', 'ZINTERCARD 0 a', 'ZUNION abc a', 'ZUNION 3 a b', 'ZUNION 1 a WEIGHTS', 'ZUNION 1 a WEIGHTS x', 'ZUNION 2 a b WEIGHTS 1', 'ZUNION 1 a AGGREGATE avg', 'ZUNION 1 a AGGREGATE', 'ZDIFF 1 a WEIGHTS 1', 'ZDIFF 1 a AGGREGATE SUM', 'ZUNIONSTORE d 1 a WITHSCORES', 'ZINTERCARD 1 a WITHSCORES', 'ZINTERCARD 1 a LIMIT -1', 'ZUNION 1 a LIMIT 1', 'SET str v', 'ZUNION 2 a str', 'LPUSH l x', 'ZINTER 2 l a'],
+  ['ZADD a 1 x', 'ZUNIONSTORE a 2 a a', 'ZRANGE a 0 -1 WITHSCORES', 'ZINTERSTORE a 2 a a AGGREGATE MIN', 'ZRANGE a 0 -1 WITHSCORES', 'ZDIFFSTORE a 2 a a', 'EXISTS a'],
+  // ZRANDMEMBER (deterministic cases)
+  ['ZADD z 1 a 2 b 3 c', 'ZRANDMEMBER z 3', 'ZRANDMEMBER z 10 WITHSCORES', 'ZRANDMEMBER z 0', 'ZRANDMEMBER nokey', 'ZRANDMEMBER nokey 3', 'ZRANDMEMBER z abc', 'ZRANDMEMBER z 1 FOO', 'ZRANDMEMBER z 9223372036854775807 WITHSCORES', 'HELLO 3', 'ZRANDMEMBER z 10 WITHSCORES', 'ZADD o 5 only', 'ZRANDMEMBER o -2 WITHSCORES', 'ZRANDMEMBER o'],
+  // ZMPOP / BZPOP* / BZMPOP when data is there, and their errors
+  ['ZADD a 1 x 2 y 3 z', 'ZMPOP 1 a MIN', 'ZMPOP 2 nokey a MAX COUNT 5', 'EXISTS a', 'ZMPOP 1 a MIN', 'ZMPOP 0 a MIN', 'ZMPOP 1 a UP', 'ZMPOP 1 a MIN COUNT 0', 'ZMPOP 2 a MIN', 'HELLO 3', 'ZADD a 1 x', 'ZMPOP 1 a MIN', 'ZMPOP 1 a MAX'],
+  ['ZADD a 1 x 2 y', 'BZPOPMIN a 0', 'BZPOPMAX nokey a 0', 'BZPOPMIN a 0.01', 'BZPOPMAX a abc', 'BZPOPMIN a -1', 'ZADD b 1 x 2 y 3 z', 'BZMPOP 0 1 b MAX COUNT 2', 'BZMPOP 0.01 1 nokey MIN', 'BZMPOP 0 0 b MIN', 'SET s v', 'BZPOPMIN s 0', 'HELLO 3', 'BZPOPMIN b 0', 'BZPOPMIN b 0.01'],
+  ['COMMAND GETKEYS zunionstore d 2 a b WEIGHTS 1 2', 'COMMAND GETKEYS zinter 2 a b', 'COMMAND GETKEYSANDFLAGS zdiffstore d 2 a b', 'COMMAND GETKEYS bzmpop 0 2 a b MIN'],
+);
+
 // A larger set, past the listpack limit, to exercise the skiplist's ranks and spans.
 const members = Array.from({ length: 300 }, (_, i) => [String((i * 37) % 101), `m${i}`]).flat();
 scripts.push([

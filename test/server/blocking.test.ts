@@ -96,6 +96,21 @@ describe('blocking list commands', () => {
     assert.deepEqual(await renamed, ['renamed', 'z']);
   });
 
+  it('BZPOPMIN, BZPOPMAX and BZMPOP wake on ZADD', async () => {
+    const admin = client();
+    const min = client().bzpopmin('zq', 0);
+    await blockedClients(admin, 1);
+    await admin.zadd('zq', 5, 'five', 1, 'one');
+    assert.deepEqual(await min, ['zq', 'one', '1']);
+    const max = client().bzpopmax('zq2', 'zq', 0);
+    assert.deepEqual(await max, ['zq', 'five', '5']);
+    const mpop = client().call('BZMPOP', '0', '1', 'zq3', 'MAX', 'COUNT', '2');
+    await blockedClients(admin, 1);
+    await admin.zadd('zq3', 1, 'a', 2, 'b', 3, 'c');
+    assert.deepEqual(await mpop, ['zq3', [['c', '3'], ['b', '2']]]);
+    assert.equal(await client().bzpopmin('zq-empty', 0.1), null);
+  });
+
   it('forgets a blocked client that disconnects, losing no element', async () => {
     const admin = client();
     const gone = await RawClient.connect(server.port);
