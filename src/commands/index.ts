@@ -4,6 +4,7 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { zsetCommands } from './zsets.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
@@ -18,6 +19,7 @@ export const allCommands: CommandDecl[] = [
   ...zsetCommands,
   ...keyCommands,
   ...expireCommands,
+  ...sortCommands,
   ...connectionCommands,
   ...serverCommands,
 ];
