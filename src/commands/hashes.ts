@@ -2,7 +2,7 @@
  * Hash commands, with Redis 7.0's replies, errors and listpack/hashtable encoding rules.
  */
 import type { Session } from '../engine/session.js';
-import { HashValue, type CompactLimits } from '../store/hash.js';
+import { HashValue, distinctRandom, type CompactLimits } from '../store/hash.js';
 import { globMatch } from '../store/glob.js';
 import type { CommandDecl } from './types.js';
 import { add, formatHuman, fromInteger, isFinite, parseLongDouble } from './longdouble.js';
@@ -54,10 +54,7 @@ function hset(s: Session, argv: string[], name: string): number | null {
   const lim = limits(s);
   hash.checkLengths(argv, 2, lim);
   let created = 0;
-  for (let i = 2; i < argv.length; i += 2) {
-    if (!hash.fields.has(argv[i]!)) created++;
-    hash.fields.set(argv[i]!, argv[i + 1]!);
-  }
+  for (let i = 2; i < argv.length; i += 2) if (hash.set(argv[i]!, argv[i + 1]!)) created++;
   hash.checkSize(lim);
   s.engine.keyspace.dirty += (argv.length - 2) / 2;
   return created;
@@ -104,36 +101,29 @@ function hrandfield(s: Session, argv: string[]): void {
       r.bulk(f);
       if (withValues) r.bulk(v);
     };
-    const entries = [...hash.fields];
     if (l < 0 || l === 1) {
       const count = Math.abs(l);
       r.array(withValues && !nested ? count * 2 : count);
       for (let i = 0; i < count; i++) {
-        const [f, v] = entries[Math.floor(Math.random() * entries.length)]!;
-        emit(f, v);
+        const f = hash.randomField();
+        emit(f, hash.get(f)!);
       }
       return;
     }
-    const size = entries.length;
+    const size = hash.size;
     const replySize = Math.min(l, size);
     r.array(withValues && !nested ? replySize * 2 : replySize);
     if (l >= size) {
-      for (const [f, v] of entries) emit(f, v);
+      for (const [f, v] of hash.fields) emit(f, v);
       return;
     }
-    // Distinct random fields: a partial Fisher-Yates shuffle.
-    for (let i = 0; i < l; i++) {
-      const j = i + Math.floor(Math.random() * (size - i));
-      [entries[i], entries[j]] = [entries[j]!, entries[i]!];
-      emit(entries[i]![0], entries[i]![1]);
-    }
+    for (const f of distinctRandom(size, l, () => hash.randomField(), () => [...hash.fields.keys()])) emit(f, hash.get(f)!);
     return;
   }
   const hash = readHash(s, argv[1]!);
   if (hash === null) return;
   if (hash === undefined) return r.nil();
-  const fields = [...hash.fields.keys()];
-  r.bulk(fields[Math.floor(Math.random() * fields.length)]!);
+  r.bulk(hash.randomField());
 }
 
 function hscan(s: Session, argv: string[]): void {
@@ -215,7 +205,7 @@ export const hashCommands: CommandDecl[] = [
       const lim = limits(s);
       hash.checkLengths(argv, 2, lim);
       if (hash.fields.has(argv[2]!)) return s.reply.integer(0);
-      hash.fields.set(argv[2]!, argv[3]!);
+      hash.set(argv[2]!, argv[3]!);
       hash.checkSize(lim);
       s.engine.keyspace.dirty++;
       s.reply.integer(1);
@@ -274,7 +264,7 @@ export const hashCommands: CommandDecl[] = [
       const hash = entry.value;
       let deleted = 0;
       for (let i = 2; i < argv.length; i++) {
-        if (hash.fields.delete(argv[i]!)) {
+        if (hash.delete(argv[i]!)) {
           deleted++;
           if (hash.size === 0) break;
         }
@@ -386,7 +376,7 @@ export const hashCommands: CommandDecl[] = [
       const sum = value + incr;
       if (sum > INT64_MAX || sum < INT64_MIN) return s.reply.error('ERR increment or decrement would overflow');
       const text = sum.toString();
-      hash.fields.set(argv[2]!, text);
+      hash.set(argv[2]!, text);
       hash.checkSize(limits(s));
       s.engine.keyspace.dirty++;
       s.reply.integer(text);
@@ -418,7 +408,7 @@ export const hashCommands: CommandDecl[] = [
       const sum = add(value, incr);
       if (sum === null || !isFinite(sum)) return s.reply.error('ERR increment would produce NaN or Infinity');
       const text = formatHuman(sum);
-      hash.fields.set(argv[2]!, text);
+      hash.set(argv[2]!, text);
       hash.checkSize(limits(s));
       s.engine.keyspace.dirty++;
       s.reply.bulk(text);

@@ -3,6 +3,7 @@
  */
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
+import { distinctRandom } from '../store/hash.js';
 import { SetValue } from '../store/set.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
@@ -175,14 +176,7 @@ function srandmember(s: Session, argv: string[]): void {
     }
     // The whole set, as an array (SPOP's count form replies a RESP3 set instead).
     if (l >= set.size) return replyMembers(s, set.ordered(), false);
-    const members = [...set.values()];
-    r.array(l);
-    for (let i = 0; i < l; i++) {
-      const j = i + Math.floor(Math.random() * (members.length - i));
-      [members[i], members[j]] = [members[j]!, members[i]!];
-      r.bulk(members[i]!);
-    }
-    return;
+    return replyMembers(s, distinctRandom(set.size, l, () => set.randomMember(), () => [...set.values()]), false);
   }
   if (argv.length > 3) return r.error(SYNTAX);
   const set = readSet(s, argv[1]!);

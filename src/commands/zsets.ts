@@ -5,6 +5,7 @@ import type { Session } from '../engine/session.js';
 import { formatDouble } from '../protocol/reply.js';
 import { globMatch } from '../store/glob.js';
 import { SetValue } from '../store/set.js';
+import { distinctRandom } from '../store/hash.js';
 import { ZSetValue, lexGteMin, lexLteMax, type LexRange, type ScoreRange, type ZNode } from '../store/zset.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
@@ -853,9 +854,13 @@ function zrandmember(s: Session, argv: string[]): void {
     const z = readZset(s, argv[1]!);
     if (z === null) return;
     if (z === undefined || l === 0) return r.array(0);
-    const nodes: ZNode[] = [];
-    for (let n = z.list.head.next[0]; n; n = n.next[0]!) nodes.push(n);
     const nested = withScores && r.resp === 3;
+    const randomNode = () => z.list.byRank(1 + Math.floor(Math.random() * z.size))!;
+    const allNodes = () => {
+      const nodes: ZNode[] = [];
+      for (let n = z.list.head.next[0]; n; n = n.next[0]!) nodes.push(n);
+      return nodes;
+    };
     const emit = (n: ZNode) => {
       if (nested) r.array(2);
       r.bulk(n.member);
@@ -864,21 +869,17 @@ function zrandmember(s: Session, argv: string[]): void {
     if (l < 0 || l === 1) {
       const count = Math.abs(l);
       r.array(withScores && !nested ? count * 2 : count);
-      for (let i = 0; i < count; i++) emit(nodes[Math.floor(Math.random() * nodes.length)]!);
+      for (let i = 0; i < count; i++) emit(randomNode());
       return;
     }
-    const n = Math.min(l, nodes.length);
+    const n = Math.min(l, z.size);
     r.array(withScores && !nested ? n * 2 : n);
-    if (l >= nodes.length) {
+    if (l >= z.size) {
       // Redis's zset iterator (zuiNext) walks from the tail: highest score first.
-      for (let i = nodes.length - 1; i >= 0; i--) emit(nodes[i]!);
+      for (let node = z.list.tail; node; node = node.backward) emit(node);
       return;
     }
-    for (let i = 0; i < n; i++) {
-      const k = i + Math.floor(Math.random() * (nodes.length - i));
-      [nodes[i], nodes[k]] = [nodes[k]!, nodes[i]!];
-      emit(nodes[i]!);
-    }
+    distinctRandom(z.size, l, randomNode, allNodes).forEach(emit);
     return;
   }
   const z = readZset(s, argv[1]!);

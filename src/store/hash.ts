@@ -4,9 +4,10 @@
  *
  * `compact` mirrors Redis's encoding choice: a hash starts as a listpack and converts to a
  * hashtable, for good, once it has more than hash-max-listpack-entries fields or a field
- * or value longer than hash-max-listpack-value bytes. Cairn's storage is a Map either
- * way; the flag decides what OBJECT ENCODING reports and that HSCAN on a compact hash
- * returns everything in one call, as Redis does.
+ * or value longer than hash-max-listpack-value bytes. The flag decides what OBJECT
+ * ENCODING reports, that HSCAN on a compact hash returns everything in one call (as Redis
+ * does), and, once a hash is large, that it also keeps its fields in an array so that a
+ * random field is O(1) (HRANDFIELD), as in Redis's dict.
  */
 import type { AggregateValue } from './keyspace.js';
 
@@ -18,16 +19,33 @@ export interface CompactLimits {
 export class HashValue implements AggregateValue {
   readonly type = 'hash';
   readonly fields = new Map<string, string>();
-  compact = true;
+  private compactFlag = true;
+  /** For large hashes: every field once, in no particular order, with its position. */
+  private order: string[] | null = null;
+  private position: Map<string, number> | null = null;
+
+  get compact(): boolean {
+    return this.compactFlag;
+  }
+
+  set compact(value: boolean) {
+    if (value || !this.compactFlag) {
+      this.compactFlag = value;
+      return;
+    }
+    this.compactFlag = false;
+    this.order = [...this.fields.keys()];
+    this.position = new Map(this.order.map((f, i) => [f, i]));
+  }
 
   encoding(): string {
-    return this.compact ? 'listpack' : 'hashtable';
+    return this.compactFlag ? 'listpack' : 'hashtable';
   }
 
   clone(): HashValue {
     const copy = new HashValue();
     for (const [f, v] of this.fields) copy.fields.set(f, v);
-    copy.compact = this.compact;
+    copy.compact = this.compactFlag;
     return copy;
   }
 
@@ -35,9 +53,51 @@ export class HashValue implements AggregateValue {
     return this.fields.size;
   }
 
+  get(field: string): string | undefined {
+    return this.fields.get(field);
+  }
+
+  has(field: string): boolean {
+    return this.fields.has(field);
+  }
+
+  /** Sets field; true when it is new. */
+  set(field: string, value: string): boolean {
+    const isNew = !this.fields.has(field);
+    this.fields.set(field, value);
+    if (isNew && this.order !== null) {
+      this.position!.set(field, this.order.length);
+      this.order.push(field);
+    }
+    return isNew;
+  }
+
+  delete(field: string): boolean {
+    if (!this.fields.delete(field)) return false;
+    if (this.order !== null) {
+      const at = this.position!.get(field)!;
+      const last = this.order.pop()!;
+      if (at < this.order.length) {
+        this.order[at] = last;
+        this.position!.set(last, at);
+      }
+      this.position!.delete(field);
+    }
+    return true;
+  }
+
+  /** A uniformly random field: O(1) for a large hash, O(n) (n <= the listpack limit) for a compact one. */
+  randomField(): string {
+    const i = Math.floor(Math.random() * this.fields.size);
+    if (this.order !== null) return this.order[i]!;
+    let k = 0;
+    for (const f of this.fields.keys()) if (k++ === i) return f;
+    throw new Error('randomField on an empty hash');
+  }
+
   /** Converts to hashtable if a field or value about to be written is too long. */
   checkLengths(strings: string[], from: number, limits: CompactLimits): void {
-    if (!this.compact) return;
+    if (!this.compactFlag) return;
     for (let i = from; i < strings.length; i++) {
       if (strings[i]!.length > limits.maxValue) {
         this.compact = false;
@@ -48,6 +108,26 @@ export class HashValue implements AggregateValue {
 
   /** Converts to hashtable once there are too many fields. */
   checkSize(limits: CompactLimits): void {
-    if (this.compact && this.fields.size > limits.maxEntries) this.compact = false;
+    if (this.compactFlag && this.fields.size > limits.maxEntries) this.compact = false;
   }
+}
+
+/**
+ * `count` distinct random items of a collection of `size` (count < size), in O(count) as
+ * Redis does: when count is more than a third of size, copy and drop random items;
+ * otherwise pick at random until enough distinct ones were found.
+ */
+export function distinctRandom<T>(size: number, count: number, pick: () => T, all: () => T[]): T[] {
+  if (count * 3 > size) {
+    const items = all();
+    while (items.length > count) {
+      const i = Math.floor(Math.random() * items.length);
+      items[i] = items[items.length - 1]!;
+      items.pop();
+    }
+    return items;
+  }
+  const chosen = new Set<T>();
+  while (chosen.size < count) chosen.add(pick());
+  return [...chosen];
 }
