@@ -6,23 +6,14 @@ import { HashValue, distinctRandom, type CompactLimits } from '../store/hash.js'
 import { globMatch } from '../store/glob.js';
 import type { CommandDecl } from './types.js';
 import { add, formatHuman, fromInteger, isFinite, parseLongDouble } from './longdouble.js';
-import { INT64_MAX, INT64_MIN, NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE, parseInt64, parseInt64Exact } from './util.js';
+import { INT64_MAX, INT64_MIN, NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE, parseInt64, parseInt64Exact, readTyped } from './util.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
 
 function limits(s: Session): CompactLimits {
   return { maxEntries: s.engine.config.hashMaxListpackEntries, maxValue: s.engine.config.hashMaxListpackValue };
 }
 
-/** The hash at key for reading: undefined if missing, null after replying WRONGTYPE. */
-function readHash(s: Session, key: string): HashValue | undefined | null {
-  const entry = s.db.read(key, !s.noTouch);
-  if (entry === undefined) return undefined;
-  if (!(entry.value instanceof HashValue)) {
-    s.reply.error(WRONGTYPE);
-    return null;
-  }
-  return entry.value;
-}
+const readHash = (s: Session, key: string) => readTyped(s, key, HashValue);
 
 /** Redis's hashTypeLookupWriteOrCreate: the hash at key, created if missing; null after WRONGTYPE. */
 function writeHash(s: Session, key: string): HashValue | null {

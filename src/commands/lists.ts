@@ -4,21 +4,11 @@
 import type { Session } from '../engine/session.js';
 import { ListValue } from '../store/list.js';
 import type { CommandDecl } from './types.js';
-import { parseLongDouble } from './longdouble.js';
-import { INT64_MAX, NOT_INTEGER, NO_SUCH_KEY, SYNTAX, WRONGTYPE, parseInt64 } from './util.js';
+import { NOT_INTEGER, NO_SUCH_KEY, SYNTAX, WRONGTYPE, parseInt64, readTyped, timeoutArg } from './util.js';
 
 const OUT_OF_RANGE_POSITIVE = 'ERR value is out of range, must be positive';
 
-/** The list at key: undefined if missing, null after replying WRONGTYPE. */
-export function readList(s: Session, key: string, write = false): ListValue | undefined | null {
-  const entry = write ? s.db.write(key, !s.noTouch) : s.db.read(key, !s.noTouch);
-  if (entry === undefined) return undefined;
-  if (!(entry.value instanceof ListValue)) {
-    s.reply.error(WRONGTYPE);
-    return null;
-  }
-  return entry.value;
-}
+const readList = (s: Session, key: string, write = false) => readTyped(s, key, ListValue, write);
 
 /** Deletes key once its list is empty: Redis never keeps empty aggregates. */
 export function dropIfEmpty(s: Session, key: string, list: ListValue): void {
@@ -202,32 +192,6 @@ function lpos(s: Session, argv: string[]): void {
     for (const i of found) r.integer(i);
   } else if (found.length > 0) r.integer(found[0]!);
   else r.nil();
-}
-
-/**
- * Redis's getTimeoutFromObjectOrReply in seconds: a float, not negative; 0 blocks
- * forever. Returns the absolute deadline in ms (0 for none), or null after a reply.
- */
-function timeoutArg(s: Session, arg: string): number | null {
-  const parsed = parseLongDouble(arg);
-  if (parsed === null) {
-    s.reply.error('ERR timeout is not a float or out of range');
-    return null;
-  }
-  // Redis casts seconds * 1000 to int64; infinity and values past int64 come out negative
-  // (x86 gives INT64_MIN), so they are "negative" rather than "out of range".
-  let ms = 'inf' in parsed ? -1 : Math.trunc(Number(arg) * 1000);
-  if (ms >= 9223372036854775807) ms = -1;
-  if (ms < 0 || Number.isNaN(ms)) {
-    s.reply.error('ERR timeout is negative');
-    return null;
-  }
-  if (ms === 0) return 0;
-  if (BigInt(ms) > INT64_MAX - BigInt(s.engine.clock.now)) {
-    s.reply.error('ERR timeout is out of range');
-    return null;
-  }
-  return s.engine.clock.now + ms;
 }
 
 /** BLPOP / BRPOP */

@@ -7,7 +7,7 @@ import { distinctRandom } from '../store/hash.js';
 import { SetValue } from '../store/set.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
-import { NOT_INTEGER, SYNTAX, WRONGTYPE, parseInt64 } from './util.js';
+import { NOT_INTEGER, SYNTAX, WRONGTYPE, parseInt64, readTyped } from './util.js';
 
 
 const isInteger = (m: string) => m.length <= 20 && parseInt64(m) !== null;
@@ -24,16 +24,7 @@ function newSet(first: string): SetValue {
   return new SetValue(isInteger(first));
 }
 
-/** The set at key: undefined if missing, null after replying WRONGTYPE. */
-function readSet(s: Session, key: string, write = false): SetValue | undefined | null {
-  const entry = write ? s.db.write(key, !s.noTouch) : s.db.read(key, !s.noTouch);
-  if (entry === undefined) return undefined;
-  if (!(entry.value instanceof SetValue)) {
-    s.reply.error(WRONGTYPE);
-    return null;
-  }
-  return entry.value;
-}
+const readSet = (s: Session, key: string, write = false) => readTyped(s, key, SetValue, write);
 
 function replyMembers(s: Session, members: string[], asSet = true): void {
   if (asSet) s.reply.set(members.length);

@@ -3,6 +3,7 @@
  */
 import type { Session } from '../engine/session.js';
 import { NO_INT_STRING, RAW_STRING, type Entry } from '../store/keyspace.js';
+import { parseLongDouble } from './longdouble.js';
 
 export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 export const SYNTAX = 'ERR syntax error';
@@ -90,6 +91,21 @@ export function parseDouble(s: string): number | null {
 
 const DECIMAL_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/**
+ * The value of type T at key: undefined if the key is missing, null after replying
+ * WRONGTYPE. `write` looks up for writing (no hit/miss statistics), as Redis's
+ * lookupKeyWrite.
+ */
+export function readTyped<T>(s: Session, key: string, type: abstract new (...args: never[]) => T, write = false): T | undefined | null {
+  const entry = write ? s.db.write(key, !s.noTouch) : s.db.read(key, !s.noTouch);
+  if (entry === undefined) return undefined;
+  if (!(entry.value instanceof type)) {
+    s.reply.error(WRONGTYPE);
+    return null;
+  }
+  return entry.value;
+}
+
 /** True when the entry holds a string; otherwise replies WRONGTYPE. */
 export function isStringOrReply(s: Session, entry: Entry): boolean {
   if (typeof entry.value === 'string') return true;
@@ -121,4 +137,30 @@ export function replyHelp(s: Session, command: string, lines: string[]): void {
   for (const line of lines) s.reply.simple(line);
   s.reply.simple('HELP');
   s.reply.simple('    Prints this help.');
+}
+
+/**
+ * Redis's getTimeoutFromObjectOrReply in seconds: a float, not negative; 0 blocks
+ * forever. Returns the absolute deadline in ms (0 for none), or null after a reply.
+ */
+export function timeoutArg(s: Session, arg: string): number | null {
+  const parsed = parseLongDouble(arg);
+  if (parsed === null) {
+    s.reply.error('ERR timeout is not a float or out of range');
+    return null;
+  }
+  // Redis casts seconds * 1000 to int64; infinity and values past int64 come out negative
+  // (x86 gives INT64_MIN), so they are "negative" rather than "out of range".
+  let ms = 'inf' in parsed ? -1 : Math.trunc(Number(arg) * 1000);
+  if (ms >= 9223372036854775807) ms = -1;
+  if (ms < 0 || Number.isNaN(ms)) {
+    s.reply.error('ERR timeout is negative');
+    return null;
+  }
+  if (ms === 0) return 0;
+  if (BigInt(ms) > INT64_MAX - BigInt(s.engine.clock.now)) {
+    s.reply.error('ERR timeout is out of range');
+    return null;
+  }
+  return s.engine.clock.now + ms;
 }

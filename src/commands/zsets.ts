@@ -9,7 +9,7 @@ import { distinctRandom } from '../store/hash.js';
 import { ZSetValue, lexGteMin, lexLteMax, type LexRange, type ScoreRange, type ZNode } from '../store/zset.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE, parseDouble, parseInt64 } from './util.js';
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE, parseDouble, parseInt64, readTyped, timeoutArg } from './util.js';
 
 /**
  * C's strtod over the whole string, as zslParseRange uses it: leading white space is
@@ -47,16 +47,7 @@ function parseLexRange(min: string, max: string): LexRange | null {
   return { min: a.value, minEx: a.ex, max: b.value, maxEx: b.ex, empty: a.sentinel === '+' || b.sentinel === '-' };
 }
 
-/** The sorted set at key: undefined if missing, null after replying WRONGTYPE. */
-function readZset(s: Session, key: string, write = false): ZSetValue | undefined | null {
-  const entry = write ? s.db.write(key, !s.noTouch) : s.db.read(key, !s.noTouch);
-  if (entry === undefined) return undefined;
-  if (!(entry.value instanceof ZSetValue)) {
-    s.reply.error(WRONGTYPE);
-    return null;
-  }
-  return entry.value;
-}
+const readZset = (s: Session, key: string, write = false) => readTyped(s, key, ZSetValue, write);
 
 function dropIfEmpty(s: Session, key: string, z: ZSetValue): void {
   if (z.size === 0) s.db.delete(key);
@@ -941,24 +932,8 @@ function zmpopFrom(s: Session, key: string, z: ZSetValue, max: boolean, count: n
   dropIfEmpty(s, key, z);
 }
 
-/** Seconds as in BLPOP: the absolute deadline in ms (0 = none), or null after a reply. */
-function zTimeout(s: Session, arg: string): number | null {
-  const v = parseDouble(arg);
-  if (v === null) {
-    s.reply.error('ERR timeout is not a float or out of range');
-    return null;
-  }
-  let ms = Number.isFinite(v) ? Math.trunc(v * 1000) : -1;
-  if (ms >= 9223372036854775807) ms = -1;
-  if (ms < 0) {
-    s.reply.error('ERR timeout is negative');
-    return null;
-  }
-  return ms === 0 ? 0 : s.engine.clock.now + ms;
-}
-
 function bzpop(s: Session, argv: string[], max: boolean): void {
-  const deadline = zTimeout(s, argv[argv.length - 1]!);
+  const deadline = timeoutArg(s, argv[argv.length - 1]!);
   if (deadline === null) return;
   const keys = argv.slice(1, -1);
   for (const key of keys) {
@@ -1082,7 +1057,7 @@ zsetCommands.push(
     handler: (s, argv) => {
       const args = zmpopArgs(s, argv, 2);
       if (args === null) return;
-      const deadline = zTimeout(s, argv[1]!);
+      const deadline = timeoutArg(s, argv[1]!);
       if (deadline === null) return;
       for (const key of args.keys) {
         const z = readZset(s, key, true);
