@@ -483,7 +483,11 @@ export const keyCommands: CommandDecl[] = [
       if (b === null) return;
       const n = s.engine.keyspace.dbs.length;
       if (a < 0 || a >= n || b < 0 || b >= n) return s.reply.error(DB_OUT_OF_RANGE);
-      if (a !== b) s.engine.keyspace.swap(a, b);
+      if (a !== b) {
+        s.engine.keyspace.swap(a, b);
+        s.engine.blocking.signalDatabase(s.engine.keyspace.dbs[a]!);
+        s.engine.blocking.signalDatabase(s.engine.keyspace.dbs[b]!);
+      }
       s.engine.keyspace.dirty++;
       s.reply.ok();
     },

@@ -93,6 +93,16 @@ export class BlockingManager {
     this.ready.push([db, key]);
   }
 
+  /**
+   * Signals every key of db that clients block on and that now holds a value (SWAPDB
+   * changes what a whole database holds, as Redis's scanDatabaseForReadyKeys handles).
+   */
+  signalDatabase(db: Database): void {
+    const perDb = this.byKey.get(db);
+    if (perDb === undefined) return;
+    for (const key of perDb.keys()) if (db.find(key) !== undefined) this.signal(db, key);
+  }
+
   get hasReady(): boolean {
     return this.ready.length > 0;
   }

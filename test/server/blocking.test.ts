@@ -111,6 +111,17 @@ describe('blocking list commands', () => {
     assert.equal(await client().bzpopmin('zq-empty', 0.1), null);
   });
 
+  it('serves a client whose key arrives in its database through SWAPDB', async () => {
+    const admin = client();
+    const waiting = client().blpop('swapped', 0);
+    await blockedClients(admin, 1);
+    await admin.select(1);
+    await admin.rpush('swapped', 'from-db-1');
+    await admin.swapdb(0, 1);
+    assert.deepEqual(await waiting, ['swapped', 'from-db-1']);
+    await admin.select(0);
+  });
+
   it('forgets a blocked client that disconnects, losing no element', async () => {
     const admin = client();
     const gone = await RawClient.connect(server.port);
