@@ -13,5 +13,5 @@ if (typeof process.getuid === 'function' && process.getuid() === 0 && have('apt-
   // Debian starts a redis-server service on 6379 after install; the tests never use it.
   process.exit(0);
 }
-console.error(`pretest: ${missing.join(', ')} not found. The tests compare Cairn with a real Redis 7.0; install it with:\n  sudo ${install}`);
+console.error(`pretest: ${missing.join(', ')} not found. The tests compare Cairn with a real Redis 7.0; install it with:\n  sudo sh -c '${install}'`);
 process.exit(1);
