@@ -31,13 +31,13 @@ function setName(s: Session, name: string): boolean {
 /** One line of CLIENT LIST / CLIENT INFO, with Redis's fields. */
 export function clientInfoLine(c: Session, now: number): string {
   const t = c.transport;
-  const flags = (c.monitor ? 'O' : '') + (c.blocked ? 'b' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '') || 'N';
+  const flags = (c.monitor ? 'O' : '') + (c.subscribed ? 'P' : '') + (c.blocked ? 'b' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '') || 'N';
   const qbuf = t.queryBufferBytes();
   const omem = t.outputBufferBytes();
   return (
     `id=${c.id} addr=${t.addr} laddr=${t.laddr} fd=${t.fd} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
-    ` flags=${flags} db=${c.dbIndex} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
+    ` flags=${flags} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size} multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
     ` rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand}` +
     ` user=default redir=-1 resp=${c.reply.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
   );
@@ -107,8 +107,8 @@ function killFilter(s: Session, argv: string[]): Session[] | null {
     if (id !== null && c.id !== id) continue;
     if (addr !== null && c.transport.addr !== addr) continue;
     if (laddr !== null && c.transport.laddr !== laddr) continue;
-    // Every Cairn client is "normal": no replicas, masters or pub/sub clients yet.
-    if (type !== null && type !== 'normal') continue;
+    // No replicas or masters yet: clients are pubsub (when subscribed) or normal.
+    if (type !== null && type !== (c.subscribed ? 'pubsub' : 'normal')) continue;
     if (user !== null && user !== 'default') continue;
     if (skipMe && c === s) continue;
     out.push(c);
@@ -178,6 +178,13 @@ export const connectionCommands: CommandDecl[] = [
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     handler: (s, argv) => {
       if (argv.length > 2) return s.reply.error("ERR wrong number of arguments for 'ping' command");
+      if (s.subscribed && s.reply.resp === 2) {
+        // Pub/sub mode in RESP2: a two-element array, as Redis answers there.
+        s.reply.array(2);
+        s.reply.bulk('pong');
+        s.reply.bulk(argv.length === 1 ? '' : argv[1]!);
+        return;
+      }
       if (argv.length === 1) s.reply.simple('PONG');
       else s.reply.bulk(argv[1]!);
     },
@@ -317,6 +324,7 @@ export const connectionCommands: CommandDecl[] = [
         s.monitor = false;
         s.engine.monitors.delete(s);
       }
+      s.engine.pubsub.forget(s);
       s.select(0);
       s.reply.resp = 2;
       s.authenticated = s.engine.config.requirepass === '';
@@ -424,7 +432,7 @@ export const connectionCommands: CommandDecl[] = [
           let text = '';
           for (const c of s.engine.sessions.values()) {
             if (ids !== null && !ids.has(c.id)) continue;
-            if (type !== null && type !== 'normal') continue;
+            if (type !== null && type !== (c.subscribed ? 'pubsub' : 'normal')) continue;
             text += clientInfoLine(c, now);
           }
           s.reply.verbatim(text, 'txt');

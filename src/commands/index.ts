@@ -8,6 +8,7 @@ import { sortCommands } from './sort.js';
 import { zsetCommands } from './zsets.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
 
@@ -21,5 +22,6 @@ export const allCommands: CommandDecl[] = [
   ...expireCommands,
   ...sortCommands,
   ...connectionCommands,
+  ...pubsubCommands,
   ...serverCommands,
 ];

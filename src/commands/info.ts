@@ -106,8 +106,8 @@ const sections: Record<string, Section> = {
       ['evicted_keys', 0],
       ['keyspace_hits', ks.keyspaceHits],
       ['keyspace_misses', ks.keyspaceMisses],
-      ['pubsub_channels', 0],
-      ['pubsub_patterns', 0],
+      ['pubsub_channels', e.pubsub.channels.size],
+      ['pubsub_patterns', e.pubsub.patterns.size],
       ['total_error_replies', e.stats.errorReplies],
     ];
   },

@@ -25,8 +25,9 @@ function replyCommandInfo(s: Session, cmd: Command): void {
   r.array(10);
   r.bulk(cmd.fullName);
   r.integer(cmd.arity);
-  // 'protected' is how Cairn marks DEBUG internally; Redis 7.0 does not list it.
-  const flags = cmd.flags.filter((f) => f !== 'protected');
+  // 'protected' (DEBUG) and 'may_replicate' (PUBLISH, paused by CLIENT PAUSE WRITE) are
+  // internal in Redis 7.0: COMMAND INFO does not list them.
+  const flags = cmd.flags.filter((f) => f !== 'protected' && f !== 'may_replicate');
   r.set(flags.length);
   for (const f of flags) r.simple(f);
   r.integer(cmd.keys[0]);

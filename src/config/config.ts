@@ -49,6 +49,11 @@ export class ConfigValues {
   setMaxIntsetEntries = 512;
   zsetMaxListpackEntries = 128;
   zsetMaxListpackValue = 64;
+  clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', { hard: number; soft: number; softSeconds: number }> = {
+    normal: { hard: 0, soft: 0, softSeconds: 0 },
+    replica: { hard: 268435456, soft: 67108864, softSeconds: 60 },
+    pubsub: { hard: 33554432, soft: 8388608, softSeconds: 60 },
+  };
 }
 
 type Kind = 'bool' | 'int' | 'memory' | 'enum' | 'string' | 'special';
@@ -221,6 +226,34 @@ export const PARAMS: readonly ParamDecl[] = [
   size('hash-max-listpack-entries', 'hashMaxListpackEntries', { alias: 'hash-max-ziplist-entries' }),
   size('hash-max-listpack-value', 'hashMaxListpackValue', { alias: 'hash-max-ziplist-value' }),
   size('set-max-intset-entries', 'setMaxIntsetEntries'),
+  {
+    name: 'client-output-buffer-limit',
+    kind: 'special',
+    get: (c) => {
+      const l = c.clientOutputBufferLimit;
+      const f = (x: { hard: number; soft: number; softSeconds: number }) => `${x.hard} ${x.soft} ${x.softSeconds}`;
+      return `normal ${f(l.normal)} slave ${f(l.replica)} pubsub ${f(l.pubsub)}`;
+    },
+    set: (c, v) => {
+      const words = v.split(' ').filter((w) => w.length > 0);
+      if (words.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+      const next = structuredClone(c.clientOutputBufferLimit);
+      for (let i = 0; i < words.length; i += 4) {
+        const name = words[i]!.toLowerCase();
+        const cls = name === 'normal' ? 'normal' : name === 'slave' || name === 'replica' ? 'replica' : name === 'pubsub' ? 'pubsub' : null;
+        if (cls === null) return 'Invalid client class specified in buffer limit configuration.';
+        const hard = parseMemory(words[i + 1]!);
+        const soft = parseMemory(words[i + 2]!);
+        const seconds = parseConfigInt(words[i + 3]!);
+        if (hard === null || soft === null || seconds === null || seconds < 0) {
+          return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+        }
+        next[cls] = { hard, soft, softSeconds: seconds };
+      }
+      c.clientOutputBufferLimit = next;
+      return null;
+    },
+  },
   size('zset-max-listpack-entries', 'zsetMaxListpackEntries', { alias: 'zset-max-ziplist-entries' }),
   size('zset-max-listpack-value', 'zsetMaxListpackValue', { alias: 'zset-max-ziplist-value' }),
   {

@@ -73,7 +73,7 @@ export function applyDirectives(values: ConfigValues, directives: Directive[]): 
     if (param === undefined) {
       throw configError(d.source, d.line, d.text, `Bad directive or wrong number of arguments: unknown directive '${d.name}'`);
     }
-    const multi = param.name === 'bind' || param.name === 'save';
+    const multi = param.name === 'bind' || param.name === 'save' || param.name === 'client-output-buffer-limit';
     if (!multi && d.args.length !== 1) {
       throw configError(d.source, d.line, d.text, `wrong number of arguments for directive '${d.name}'`);
     }

@@ -11,6 +11,7 @@ import { CommandTable } from '../commands/table.js';
 import type { Command } from '../commands/types.js';
 import { allCommands } from '../commands/index.js';
 import { BlockingManager } from './blocking.js';
+import { PubSub } from './pubsub.js';
 import { Logger } from './log.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 
@@ -28,6 +29,9 @@ export interface ServerStats {
   errorCodes: Map<string, number>;
 }
 
+/** What a RESP2 client may run while subscribed. */
+const PUBSUB_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
 const SKIP_NEXT = 1;
 const SKIP_CURRENT = 2;
 
@@ -38,6 +42,13 @@ export class Engine {
   readonly commands = new CommandTable(allCommands);
   readonly sessions = new Map<number, Session>();
   readonly monitors = new Set<Session>();
+  readonly pubsub = new PubSub(
+    () => this.config.clientOutputBufferLimit.pubsub,
+    (s, why) => {
+      this.log.warning(`Client id=${s.id} addr=${s.transport.addr} closed for overcoming of output buffer limits (pubsub ${why} limit).`);
+      s.transport.close(false);
+    },
+  );
   readonly blocking = new BlockingManager(
     (s, argv) => {
       this.beginBatch();
@@ -130,6 +141,7 @@ export class Engine {
     this.monitors.delete(session);
     this.postponed.delete(session);
     this.blocking.release(session);
+    this.pubsub.forget(session);
   }
 
   private servingBlocked = false;
@@ -228,6 +240,14 @@ export class Engine {
     }
     if (s.authRequired && !cmd.flagSet.has('no_auth')) {
       this.reject(s, cmd, 'NOAUTH Authentication required.');
+      return null;
+    }
+    if (s.reply.resp === 2 && s.subscribed && !PUBSUB_MODE_COMMANDS.has(cmd.fullName)) {
+      this.reject(
+        s,
+        cmd,
+        `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      );
       return null;
     }
     if (cmd.isProtected && !this.protectedAllowed(s)) {

@@ -51,6 +51,12 @@ export class Session {
   replyOff = false;
   /** CLIENT REPLY SKIP: 1 = skip the next command's reply, 2 = skipping this one. */
   skip = 0;
+  /** Pub/sub subscriptions. */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+  /** When the output buffer first passed the pubsub soft limit (0: it is below). */
+  softLimitSince = 0;
   /** Set while a blocking command (BLPOP...) waits for data. */
   blocked: BlockState | null = null;
   /** Set once the session is gone, so late callbacks do nothing. */
@@ -69,6 +75,11 @@ export class Session {
   select(index: number): void {
     this.dbIndex = index;
     this.db = this.engine.keyspace.dbs[index]!;
+  }
+
+  /** Subscribed to anything: RESP2 clients are then in Redis's pub/sub mode. */
+  get subscribed(): boolean {
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 
   /** Whether commands must wait for AUTH (Redis's authRequired()). */
