@@ -31,13 +31,14 @@ function setName(s: Session, name: string): boolean {
 /** One line of CLIENT LIST / CLIENT INFO, with Redis's fields. */
 export function clientInfoLine(c: Session, now: number): string {
   const t = c.transport;
-  const flags = (c.monitor ? 'O' : '') + (c.subscribed ? 'P' : '') + (c.blocked ? 'b' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '') || 'N';
+  const flags =
+    (c.monitor ? 'O' : '') + (c.subscribed ? 'P' : '') + (c.multi !== null ? 'x' : '') + (c.blocked ? 'b' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '') || 'N';
   const qbuf = t.queryBufferBytes();
   const omem = t.outputBufferBytes();
   return (
     `id=${c.id} addr=${t.addr} laddr=${t.laddr} fd=${t.fd} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
-    ` flags=${flags} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size} multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
+    ` flags=${flags} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size} multi=${c.multi?.length ?? -1} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
     ` rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand}` +
     ` user=default redir=-1 resp=${c.reply.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
   );
@@ -325,6 +326,8 @@ export const connectionCommands: CommandDecl[] = [
         s.engine.monitors.delete(s);
       }
       s.engine.pubsub.forget(s);
+      s.multi = null;
+      s.multiDirty = false;
       s.select(0);
       s.reply.resp = 2;
       s.authenticated = s.engine.config.requirepass === '';

@@ -11,6 +11,7 @@ import { keyCommands } from './keys.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 
 export const allCommands: CommandDecl[] = [
   ...stringCommands,
@@ -24,4 +25,5 @@ export const allCommands: CommandDecl[] = [
   ...connectionCommands,
   ...pubsubCommands,
   ...serverCommands,
+  ...transactionCommands,
 ];

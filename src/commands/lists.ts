@@ -216,7 +216,11 @@ function blockingPop(s: Session, argv: string[], head: boolean): void {
 function blockingMove(s: Session, argv: string[], srcKey: string, dstKey: string, from: 'left' | 'right', to: 'left' | 'right', deadline: number): void {
   const src = readList(s, srcKey, true);
   if (src === null) return;
-  if (src === undefined) return s.engine.blocking.block(s, argv, [srcKey], deadline);
+  if (src === undefined) {
+    // Where it cannot block (inside EXEC), Redis answers BLMOVE with a null bulk string.
+    if (s.inExec) return s.reply.nil();
+    return s.engine.blocking.block(s, argv, [srcKey], deadline);
+  }
   const value = move(s, srcKey, dstKey, from, to, src);
   if (value !== null) s.reply.bulk(value);
 }

@@ -40,6 +40,11 @@ export class BlockingManager {
 
   /** Blocks s on keys until data arrives or deadline (ms, 0 = never) passes. */
   block(s: Session, argv: string[], keys: string[], deadline: number): void {
+    // Inside EXEC a blocking command cannot wait: it answers as if it timed out.
+    if (s.inExec) {
+      this.onTimeout(s);
+      return;
+    }
     if (this.serving === s) {
       this.stillBlocked = true;
       return;

@@ -29,6 +29,9 @@ export interface ServerStats {
   errorCodes: Map<string, number>;
 }
 
+/** Commands that run at once inside MULTI instead of being queued. */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
 /** What a RESP2 client may run while subscribed. */
 const PUBSUB_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
@@ -200,7 +203,8 @@ export class Engine {
     if (quiet && (s.replyOff || s.skip === SKIP_CURRENT)) reply.rewind(mark);
     // Clients blocked on keys this command filled are served once it completed, as Redis
     // does after each command.
-    if (this.blocking.hasReady && !this.servingBlocked) {
+    // Not between the commands of an EXEC: a transaction is one step for other clients.
+    if (this.blocking.hasReady && !this.servingBlocked && !s.inExec) {
       this.servingBlocked = true;
       try {
         this.blocking.serveReady();
@@ -242,12 +246,22 @@ export class Engine {
       this.reject(s, cmd, 'NOAUTH Authentication required.');
       return null;
     }
-    if (s.reply.resp === 2 && s.subscribed && !PUBSUB_MODE_COMMANDS.has(cmd.fullName)) {
+    // Checked when a command arrives, not again when EXEC runs what was queued.
+    if (s.reply.resp === 2 && s.subscribed && !s.inExec && !PUBSUB_MODE_COMMANDS.has(cmd.fullName)) {
       this.reject(
         s,
         cmd,
         `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
+      return null;
+    }
+    if (s.multi !== null && !TRANSACTION_CONTROL.has(cmd.fullName)) {
+      if (cmd.flagSet.has('no_multi')) {
+        this.reject(s, cmd, 'ERR Command not allowed inside a transaction');
+        return null;
+      }
+      s.multi.push(argv);
+      s.reply.simple('QUEUED');
       return null;
     }
     if (cmd.isProtected && !this.protectedAllowed(s)) {
@@ -300,6 +314,14 @@ export class Engine {
 
   private reject(s: Session, cmd: Command | null, message: string): void {
     if (cmd !== null) cmd.stats.rejected++;
+    // A command refused while queuing poisons the transaction (EXECABORT), as in Redis;
+    // a refused EXEC itself ends the transaction with the reason.
+    if (s.multi !== null) s.multiDirty = true;
+    if (cmd !== null && cmd.fullName === 'exec') {
+      s.multi = null;
+      s.multiDirty = false;
+      message = `EXECABORT Transaction discarded because of: ${message.replace(/^ERR /, '')}`;
+    }
     s.reply.error(message);
   }
 

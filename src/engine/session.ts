@@ -57,6 +57,12 @@ export class Session {
   readonly shardChannels = new Set<string>();
   /** When the output buffer first passed the pubsub soft limit (0: it is below). */
   softLimitSince = 0;
+  /** Commands queued since MULTI, or null outside a transaction. */
+  multi: string[][] | null = null;
+  /** A command was rejected while queuing: EXEC will answer EXECABORT. */
+  multiDirty = false;
+  /** True while EXEC runs the queue: blocking commands must not block then. */
+  inExec = false;
   /** Set while a blocking command (BLPOP...) waits for data. */
   blocked: BlockState | null = null;
   /** Set once the session is gone, so late callbacks do nothing. */

@@ -122,6 +122,20 @@ describe('blocking list commands', () => {
     await admin.select(0);
   });
 
+  it('a push inside MULTI/EXEC wakes blocked clients only after the transaction', async () => {
+    const admin = client();
+    const waiting = client().blpop('txn', 0);
+    await blockedClients(admin, 1);
+    const results = await admin.multi().rpush('txn', 'a').rpush('txn', 'b').lrange('txn', 0, -1).exec();
+    assert.deepEqual(results, [
+      [null, 1],
+      [null, 2],
+      [null, ['a', 'b']],
+    ]);
+    assert.deepEqual(await waiting, ['txn', 'a']);
+    assert.deepEqual(await admin.lrange('txn', 0, -1), ['b']);
+  });
+
   it('forgets a blocked client that disconnects, losing no element', async () => {
     const admin = client();
     const gone = await RawClient.connect(server.port);
