@@ -328,6 +328,7 @@ export const connectionCommands: CommandDecl[] = [
       s.engine.pubsub.forget(s);
       s.multi = null;
       s.multiDirty = false;
+      s.engine.watches.unwatchAll(s);
       s.select(0);
       s.reply.resp = 2;
       s.authenticated = s.engine.config.requirepass === '';

@@ -57,7 +57,7 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
   } else {
     s.db.setExpire(key, entry, when);
   }
-  s.engine.keyspace.dirty++;
+  s.changed(key);
   s.reply.integer(1);
 }
 
@@ -129,7 +129,7 @@ export const expireCommands: CommandDecl[] = [
     handler: (s, argv) => {
       const entry = s.db.write(argv[1]!, !s.noTouch);
       if (entry === undefined || !s.db.persist(argv[1]!, entry)) return s.reply.integer(0);
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
       s.reply.integer(1);
     },
   },

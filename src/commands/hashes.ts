@@ -47,7 +47,7 @@ function hset(s: Session, argv: string[], name: string): number | null {
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) if (hash.set(argv[i]!, argv[i + 1]!)) created++;
   hash.checkSize(lim);
-  s.engine.keyspace.dirty += (argv.length - 2) / 2;
+  s.changed(argv[1]!, (argv.length - 2) / 2);
   return created;
 }
 
@@ -198,7 +198,7 @@ export const hashCommands: CommandDecl[] = [
       if (hash.fields.has(argv[2]!)) return s.reply.integer(0);
       hash.set(argv[2]!, argv[3]!);
       hash.checkSize(lim);
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
       s.reply.integer(1);
     },
   }),
@@ -261,7 +261,7 @@ export const hashCommands: CommandDecl[] = [
         }
       }
       dropIfEmpty(s, argv[1]!, hash);
-      s.engine.keyspace.dirty += deleted;
+      s.changed(argv[1]!, deleted);
       s.reply.integer(deleted);
     },
   }),
@@ -369,7 +369,7 @@ export const hashCommands: CommandDecl[] = [
       const text = sum.toString();
       hash.set(argv[2]!, text);
       hash.checkSize(limits(s));
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
       s.reply.integer(text);
     },
   }),
@@ -401,7 +401,7 @@ export const hashCommands: CommandDecl[] = [
       const text = formatHuman(sum);
       hash.set(argv[2]!, text);
       hash.checkSize(limits(s));
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
       s.reply.bulk(text);
     },
   }),

@@ -38,8 +38,12 @@ function dbIndexArg(s: Session, arg: string): number | null {
 
 function del(s: Session, argv: string[]): void {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (s.db.delete(argv[i]!)) n++;
-  s.engine.keyspace.dirty += n;
+  for (let i = 1; i < argv.length; i++) {
+    if (s.db.delete(argv[i]!)) {
+      n++;
+      s.changed(argv[i]!);
+    }
+  }
   s.reply.integer(n);
 }
 
@@ -58,7 +62,8 @@ function rename(s: Session, argv: string[], nx: boolean): void {
   db.remove(src, entry);
   const moved = db.add(dst, entry.value, entry.expireAt);
   moved.lru = entry.lru;
-  s.engine.keyspace.dirty++;
+  s.changed(src);
+  s.touchKey(dst);
   if (nx) s.reply.integer(1);
   else s.reply.ok();
 }
@@ -210,7 +215,7 @@ export const keyCommands: CommandDecl[] = [
       }
       const copied = dst.add(newKey, copyValue(entry.value), entry.expireAt);
       copied.lru |= entry.stringKind;
-      s.engine.keyspace.dirty++;
+      s.changed(newKey, 1, dst);
       s.reply.integer(1);
     },
   }),
@@ -237,7 +242,8 @@ export const keyCommands: CommandDecl[] = [
       s.db.remove(key, entry);
       const moved = dst.add(key, entry.value, entry.expireAt);
       moved.lru = entry.lru;
-      s.engine.keyspace.dirty++;
+      s.changed(key);
+      s.touchKey(key, dst);
       s.reply.integer(1);
     },
   }),
@@ -484,9 +490,13 @@ export const keyCommands: CommandDecl[] = [
       const n = s.engine.keyspace.dbs.length;
       if (a < 0 || a >= n || b < 0 || b >= n) return s.reply.error(DB_OUT_OF_RANGE);
       if (a !== b) {
+        const dbA = s.engine.keyspace.dbs[a]!;
+        const dbB = s.engine.keyspace.dbs[b]!;
         s.engine.keyspace.swap(a, b);
-        s.engine.blocking.signalDatabase(s.engine.keyspace.dbs[a]!);
-        s.engine.blocking.signalDatabase(s.engine.keyspace.dbs[b]!);
+        s.engine.blocking.signalDatabase(dbA);
+        s.engine.blocking.signalDatabase(dbB);
+        s.engine.watches.touchDb(dbA, dbB);
+        s.engine.watches.touchDb(dbB, dbA);
       }
       s.engine.keyspace.dirty++;
       s.reply.ok();
@@ -504,6 +514,7 @@ export const keyCommands: CommandDecl[] = [
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     handler: (s, argv) => {
       if (!flushOptions(s, argv)) return;
+      s.engine.watches.touchDb(s.db);
       s.engine.keyspace.dirty += s.db.size;
       s.db.clear();
       s.reply.ok();
@@ -521,6 +532,7 @@ export const keyCommands: CommandDecl[] = [
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     handler: (s, argv) => {
       if (!flushOptions(s, argv)) return;
+      for (const db of s.engine.keyspace.dbs) s.engine.watches.touchDb(db);
       s.engine.keyspace.dirty += s.engine.keyspace.totalKeys + 1;
       s.engine.keyspace.flushAll();
       s.reply.ok();

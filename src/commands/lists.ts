@@ -37,7 +37,7 @@ function push(s: Session, argv: string[], head: boolean, onlyIfExists: boolean):
     else list.pushTail(argv[i]!);
   }
   s.engine.blocking.signal(s.db, key);
-  s.engine.keyspace.dirty += argv.length - 2;
+  s.changed(key, argv.length - 2);
   s.reply.integer(list.length);
 }
 
@@ -57,12 +57,12 @@ function pop(s: Session, argv: string[], head: boolean): void {
   if (hasCount && count === 0) return r.array(0);
   if (!hasCount) {
     r.bulk((head ? list.popHead() : list.popTail())!);
-    s.engine.keyspace.dirty++;
+    s.changed(argv[1]!);
   } else {
     const n = Math.min(count, list.length);
     r.array(n);
     for (let i = 0; i < n; i++) r.bulk((head ? list.popHead() : list.popTail())!);
-    s.engine.keyspace.dirty += n;
+    s.changed(argv[1]!, n);
   }
   dropIfEmpty(s, argv[1]!, list);
 }
@@ -84,7 +84,8 @@ export function move(s: Session, srcKey: string, dstKey: string, from: 'left' | 
   else dst.pushTail(value);
   s.engine.blocking.signal(s.db, dstKey);
   dropIfEmpty(s, srcKey, src);
-  s.engine.keyspace.dirty += 2;
+  s.changed(srcKey);
+  s.changed(dstKey);
   return value;
 }
 
@@ -137,7 +138,7 @@ export function mpopFrom(s: Session, key: string, list: ListValue, where: 'left'
   r.bulk(key);
   r.array(n);
   for (let i = 0; i < n; i++) r.bulk((where === 'left' ? list.popHead() : list.popTail())!);
-  s.engine.keyspace.dirty += n;
+  s.changed(key, n);
   dropIfEmpty(s, key, list);
 }
 
@@ -206,7 +207,7 @@ function blockingPop(s: Session, argv: string[], head: boolean): void {
     s.reply.array(2);
     s.reply.bulk(key);
     s.reply.bulk((head ? list.popHead() : list.popTail())!);
-    s.engine.keyspace.dirty++;
+    s.changed(key);
     dropIfEmpty(s, key, list);
     return;
   }
@@ -470,7 +471,7 @@ export const listCommands: CommandDecl[] = [
       if (index < 0) index = list.length + index;
       if (index < 0 || index >= list.length) return s.reply.error('ERR index out of range');
       list.setAt(index, argv[3]!);
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
       s.reply.ok();
     },
   }),
@@ -494,7 +495,7 @@ export const listCommands: CommandDecl[] = [
       if (at < 0) return s.reply.integer(-1);
       items.splice(where === 'before' ? at : at + 1, 0, argv[4]!);
       list.replace(items);
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
       s.reply.integer(list.length);
     },
   }),
@@ -532,7 +533,7 @@ export const listCommands: CommandDecl[] = [
         }
         list.replace(kept.reverse());
       }
-      s.engine.keyspace.dirty += removed;
+      s.changed(argv[1]!, removed);
       dropIfEmpty(s, argv[1]!, list);
       s.reply.integer(removed);
     },
@@ -570,6 +571,8 @@ export const listCommands: CommandDecl[] = [
       }
       for (let i = 0; i < ltrim; i++) list.popHead();
       for (let i = 0; i < rtrim; i++) list.popTail();
+      // Redis signals LTRIM on an existing key even when it trims nothing.
+      s.touchKey(argv[1]!);
       s.engine.keyspace.dirty += ltrim + rtrim;
       dropIfEmpty(s, argv[1]!, list);
       s.reply.ok();

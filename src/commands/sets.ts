@@ -69,7 +69,7 @@ function sinter(s: Session, keys: string[], dst: string | null, cardinalityOnly:
   const r = s.reply;
   if (sets.some((x) => x === null)) {
     if (dst !== null) {
-      if (s.db.delete(dst)) s.engine.keyspace.dirty++;
+      if (s.db.delete(dst)) s.changed(dst);
       r.integer(0);
     } else if (cardinalityOnly) r.integer(0);
     else r.set(0);
@@ -85,9 +85,9 @@ function sinter(s: Session, keys: string[], dst: string | null, cardinalityOnly:
 function store(s: Session, dst: string, members: string[]): void {
   if (members.length > 0) {
     s.db.set(dst, resultSet(s, members));
-    s.engine.keyspace.dirty++;
+    s.changed(dst);
   } else if (s.db.delete(dst)) {
-    s.engine.keyspace.dirty++;
+    s.changed(dst);
   }
   s.reply.integer(members.length);
 }
@@ -125,7 +125,7 @@ function spop(s: Session, argv: string[]): void {
     if (l >= set.size) {
       const all = set.ordered();
       s.db.delete(key);
-      s.engine.keyspace.dirty += all.length;
+      s.changed(key, all.length);
       return replyMembers(s, all);
     }
     const popped: string[] = [];
@@ -134,7 +134,7 @@ function spop(s: Session, argv: string[]): void {
       set.delete(m);
       popped.push(m);
     }
-    s.engine.keyspace.dirty += l;
+    s.changed(key, l);
     return replyMembers(s, popped);
   }
   if (argv.length > 3) return r.error(SYNTAX);
@@ -144,7 +144,7 @@ function spop(s: Session, argv: string[]): void {
   const m = set.randomMember();
   set.delete(m);
   if (set.size === 0) s.db.delete(key);
-  s.engine.keyspace.dirty++;
+  s.changed(key);
   r.bulk(m);
 }
 
@@ -230,7 +230,7 @@ export const setCommands: CommandDecl[] = [
       }
       let added = 0;
       for (let i = 2; i < argv.length; i++) if (addMember(s, set, argv[i]!)) added++;
-      s.engine.keyspace.dirty += added;
+      s.changed(argv[1]!, added);
       s.reply.integer(added);
     },
   }),
@@ -255,7 +255,7 @@ export const setCommands: CommandDecl[] = [
         }
       }
       if (set.size === 0) s.db.delete(argv[1]!);
-      s.engine.keyspace.dirty += removed;
+      s.changed(argv[1]!, removed);
       s.reply.integer(removed);
     },
   }),
@@ -374,7 +374,8 @@ export const setCommands: CommandDecl[] = [
         s.db.add(dstKey, dst);
       }
       addMember(s, dst, member);
-      s.engine.keyspace.dirty++;
+      s.changed(srcKey);
+      s.touchKey(dstKey);
       s.reply.integer(1);
     },
   }),

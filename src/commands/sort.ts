@@ -155,9 +155,12 @@ function sort(s: Session, argv: string[], readonly: boolean): void {
     if (gets.length === 0) out.pushTail(element);
     for (const pattern of gets) out.pushTail(lookupByPattern(s, pattern, element) ?? '');
   }
-  if (out.length > 0) s.db.set(store, out);
-  else s.db.delete(store);
-  s.engine.keyspace.dirty++;
+  if (out.length > 0) {
+    s.db.set(store, out);
+    s.changed(store, out.length);
+  } else if (s.db.delete(store)) {
+    s.changed(store);
+  }
   r.integer(out.length);
 }
 

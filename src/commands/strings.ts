@@ -149,7 +149,7 @@ function setGeneric(s: Session, flags: number, key: string, value: string, expir
     if (expireAt !== 0) db.setExpire(key, entry, expireAt);
     else if (!(flags & F_KEEPTTL)) db.persist(key, entry);
   }
-  s.engine.keyspace.dirty++;
+  s.changed(key);
   if (!(flags & F_GET)) {
     if (okReply) okReply();
     else s.reply.ok();
@@ -184,7 +184,7 @@ function incrBy(s: Session, key: string, by: number | bigint): void {
   }
   if (entry === undefined) db.add(key, text);
   else entry.setString(text);
-  s.engine.keyspace.dirty++;
+  s.changed(key);
   s.reply.integer(text);
 }
 
@@ -375,7 +375,7 @@ export const stringCommands: CommandDecl[] = [
           entry.setString(argv[2]!);
           if (entry.expireAt !== 0) s.db.persist(key, entry);
         }
-        s.engine.keyspace.dirty++;
+        s.changed(key);
         s.reply.ok();
         return;
       }
@@ -446,7 +446,7 @@ export const stringCommands: CommandDecl[] = [
     handler: (s, argv) => {
       if (!replyGet(s, argv[1]!)) return;
       s.db.set(argv[1]!, argv[2]!);
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
     },
   }),
   str({
@@ -465,7 +465,7 @@ export const stringCommands: CommandDecl[] = [
       if (!isStringOrReply(s, entry)) return;
       s.reply.bulk(entry.value as string);
       s.db.remove(argv[1]!, entry);
-      s.engine.keyspace.dirty++;
+      s.changed(argv[1]!);
     },
   }),
   str({
@@ -495,12 +495,12 @@ export const stringCommands: CommandDecl[] = [
       s.reply.bulk(entry.value as string);
       if (opts.flags & (F_EXAT | F_PXAT) && ms <= s.engine.clock.now) {
         s.db.remove(key, entry);
-        s.engine.keyspace.dirty++;
+        s.changed(key);
       } else if (opts.expire !== null) {
         s.db.setExpire(key, entry, ms);
-        s.engine.keyspace.dirty++;
+        s.changed(key);
       } else if (opts.flags & F_PERSIST) {
-        if (s.db.persist(key, entry)) s.engine.keyspace.dirty++;
+        if (s.db.persist(key, entry)) s.changed(key);
       }
     },
   }),
@@ -537,8 +537,10 @@ export const stringCommands: CommandDecl[] = [
     tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'],
     handler: (s, argv) => {
       if (argv.length % 2 === 0) return s.reply.error("ERR wrong number of arguments for 'mset' command");
-      for (let i = 1; i < argv.length; i += 2) s.db.set(argv[i]!, argv[i + 1]!);
-      s.engine.keyspace.dirty += (argv.length - 1) / 2;
+      for (let i = 1; i < argv.length; i += 2) {
+        s.db.set(argv[i]!, argv[i + 1]!);
+        s.changed(argv[i]!);
+      }
       s.reply.ok();
     },
   }),
@@ -558,8 +560,10 @@ export const stringCommands: CommandDecl[] = [
       for (let i = 1; i < argv.length; i += 2) {
         if (s.db.write(argv[i]!, false) !== undefined) return s.reply.integer(0);
       }
-      for (let i = 1; i < argv.length; i += 2) s.db.set(argv[i]!, argv[i + 1]!);
-      s.engine.keyspace.dirty += (argv.length - 1) / 2;
+      for (let i = 1; i < argv.length; i += 2) {
+        s.db.set(argv[i]!, argv[i + 1]!);
+        s.changed(argv[i]!);
+      }
       s.reply.integer(1);
     },
   }),
@@ -579,14 +583,14 @@ export const stringCommands: CommandDecl[] = [
       if (entry === undefined) {
         if (!checkLength(s, 0, argv[2]!.length)) return;
         s.db.add(key, argv[2]!);
-        s.engine.keyspace.dirty++;
+        s.changed(key);
         return s.reply.integer(argv[2]!.length);
       }
       if (!isStringOrReply(s, entry)) return;
       const current = entry.value as string;
       if (!checkLength(s, current.length, argv[2]!.length)) return;
       entry.setString(current + argv[2]!, 'raw');
-      s.engine.keyspace.dirty++;
+      s.changed(key);
       s.reply.integer((entry.value as string).length);
     },
   }),
@@ -694,7 +698,7 @@ export const stringCommands: CommandDecl[] = [
       const text = formatHuman(sum);
       if (entry === undefined) s.db.add(key, text).setString(text, 'noint');
       else entry.setString(text, 'noint');
-      s.engine.keyspace.dirty++;
+      s.changed(key);
       s.reply.bulk(text);
     },
   }),
@@ -756,7 +760,7 @@ export const stringCommands: CommandDecl[] = [
       // SETRANGE always makes a raw string, even on a new key.
       if (entry === undefined) s.db.add(key, next).setString(next, 'raw');
       else entry.setString(next, 'raw');
-      s.engine.keyspace.dirty++;
+      s.changed(key);
       s.reply.integer(next.length);
     },
   }),

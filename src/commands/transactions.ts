@@ -8,6 +8,37 @@ import type { CommandDecl } from './types.js';
 
 export const transactionCommands: CommandDecl[] = [
   {
+    name: 'watch',
+    arity: -2,
+    flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    acl: ['fast', 'transaction'],
+    keys: [1, -1, 1],
+    keySpecs: [{ flags: ['RO'], index: 1, lastKey: -1, keyStep: 1 }],
+    group: 'transactions',
+    summary: 'Monitors changes to keys to determine the execution of a transaction.',
+    since: '2.2.0',
+    complexity: 'O(1) for every key.',
+    handler: (s, argv) => {
+      if (s.multi !== null) return s.reply.error('ERR WATCH inside MULTI is not allowed');
+      for (let i = 1; i < argv.length; i++) s.engine.watches.watch(s, s.db, argv[i]!);
+      s.reply.ok();
+    },
+  },
+  {
+    name: 'unwatch',
+    arity: 1,
+    flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    acl: ['fast', 'transaction'],
+    group: 'transactions',
+    summary: 'Forgets about watched keys of a transaction.',
+    since: '2.2.0',
+    complexity: 'O(1)',
+    handler: (s) => {
+      s.engine.watches.unwatchAll(s);
+      s.reply.ok();
+    },
+  },
+  {
     name: 'multi',
     arity: 1,
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
@@ -38,8 +69,13 @@ export const transactionCommands: CommandDecl[] = [
       s.multi = null;
       if (s.multiDirty) {
         s.multiDirty = false;
+        s.engine.watches.unwatchAll(s);
         return s.reply.error('EXECABORT Transaction discarded because of previous errors.');
       }
+      // A watched key was modified, or expired, since WATCH: nothing runs.
+      const aborted = s.watchDirty || s.engine.watches.expiredSinceWatch(s, s.engine.clock.now);
+      s.engine.watches.unwatchAll(s);
+      if (aborted) return s.reply.nilArray();
       s.reply.array(queue.length);
       s.inExec = true;
       try {
@@ -62,6 +98,7 @@ export const transactionCommands: CommandDecl[] = [
       if (s.multi === null) return s.reply.error('ERR DISCARD without MULTI');
       s.multi = null;
       s.multiDirty = false;
+      s.engine.watches.unwatchAll(s);
       s.reply.ok();
     },
   },

@@ -135,7 +135,7 @@ function zrange(s: Session, argv: string[], start: number, dst: string | null, r
   }
   if (dst === null) return replyRange(s, nodes, withScores);
   if (nodes.length === 0) {
-    if (s.db.delete(dst)) s.engine.keyspace.dirty++;
+    if (s.db.delete(dst)) s.changed(dst);
     return r.integer(0);
   }
   const out = new ZSetValue();
@@ -144,7 +144,7 @@ function zrange(s: Session, argv: string[], start: number, dst: string | null, r
     checkCompact(s, out, n.member);
   }
   s.db.set(dst, out);
-  s.engine.keyspace.dirty++;
+  s.changed(dst);
   r.integer(out.size);
 }
 
@@ -283,7 +283,7 @@ function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
   }
   dropIfEmpty(s, key, z);
   if (added > 0 || updated > 0) s.engine.blocking.signal(s.db, key);
-  s.engine.keyspace.dirty += added + updated;
+  s.changed(key, added + updated);
   if (incr) {
     if (processed > 0) r.double(score);
     else r.nil();
@@ -315,7 +315,7 @@ function zpop(s: Session, argv: string[], max: boolean): void {
     r.double(node.score);
     z.remove(node.member);
   }
-  s.engine.keyspace.dirty += n;
+  s.changed(argv[1]!, n);
   dropIfEmpty(s, argv[1]!, z);
 }
 
@@ -342,7 +342,7 @@ function removeRange(s: Session, argv: string[], kind: 'rank' | 'score' | 'lex')
   if (z === undefined) return r.integer(0);
   const nodes = nodesOf(z);
   for (const n of nodes) z.remove(n.member);
-  s.engine.keyspace.dirty += nodes.length;
+  s.changed(argv[1]!, nodes.length);
   dropIfEmpty(s, argv[1]!, z);
   r.integer(nodes.length);
 }
@@ -448,7 +448,7 @@ export const zsetCommands: CommandDecl[] = [
         }
       }
       dropIfEmpty(s, argv[1]!, z);
-      s.engine.keyspace.dirty += removed;
+      s.changed(argv[1]!, removed);
       s.reply.integer(removed);
     },
   }),
@@ -819,7 +819,7 @@ function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op:
     return replyRange(s, nodes, withScores);
   }
   if (result.size === 0) {
-    if (s.db.delete(dst)) s.engine.keyspace.dirty++;
+    if (s.db.delete(dst)) s.changed(dst);
     return r.integer(0);
   }
   const c = s.engine.config;
@@ -827,7 +827,7 @@ function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op:
   for (const m of result.scores.keys()) if (m.length > longest) longest = m.length;
   result.compact = result.size <= c.zsetMaxListpackEntries && longest <= c.zsetMaxListpackValue;
   s.db.set(dst, result);
-  s.engine.keyspace.dirty++;
+  s.changed(dst);
   r.integer(result.size);
 }
 
@@ -928,7 +928,7 @@ function zmpopFrom(s: Session, key: string, z: ZSetValue, max: boolean, count: n
     r.double(node.score);
     z.remove(node.member);
   }
-  s.engine.keyspace.dirty += n;
+  s.changed(key, n);
   dropIfEmpty(s, key, z);
 }
 
@@ -946,7 +946,7 @@ function bzpop(s: Session, argv: string[], max: boolean): void {
     s.reply.bulk(node.member);
     s.reply.double(node.score);
     z.remove(node.member);
-    s.engine.keyspace.dirty++;
+    s.changed(key);
     dropIfEmpty(s, key, z);
     return;
   }

@@ -12,6 +12,7 @@ import type { Command } from '../commands/types.js';
 import { allCommands } from '../commands/index.js';
 import { BlockingManager } from './blocking.js';
 import { PubSub } from './pubsub.js';
+import { WatchRegistry } from './watch.js';
 import { Logger } from './log.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 
@@ -52,6 +53,7 @@ export class Engine {
       s.transport.close(false);
     },
   );
+  readonly watches = new WatchRegistry();
   readonly blocking = new BlockingManager(
     (s, argv) => {
       this.beginBatch();
@@ -96,6 +98,7 @@ export class Engine {
     this.appliedDir = config.dir;
     this.keyspace = new Keyspace(config.databases, this.clock, this.accessPolicy);
     this.keyspace.keyReady = (db, key) => this.blocking.signal(db, key);
+    this.keyspace.keyExpired = (db, key) => this.watches.touch(db, key);
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
   }
@@ -145,6 +148,7 @@ export class Engine {
     this.postponed.delete(session);
     this.blocking.release(session);
     this.pubsub.forget(session);
+    this.watches.unwatchAll(session);
   }
 
   private servingBlocked = false;

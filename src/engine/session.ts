@@ -6,6 +6,7 @@
 import type { Reply } from '../protocol/reply.js';
 import type { Database } from '../store/keyspace.js';
 import type { BlockState } from './blocking.js';
+import type { WatchedKey } from './watch.js';
 import type { Engine } from './engine.js';
 
 export interface Transport {
@@ -57,6 +58,9 @@ export class Session {
   readonly shardChannels = new Set<string>();
   /** When the output buffer first passed the pubsub soft limit (0: it is below). */
   softLimitSince = 0;
+  /** WATCHed keys, and whether one of them was modified since. */
+  watched: WatchedKey[] = [];
+  watchDirty = false;
   /** Commands queued since MULTI, or null outside a transaction. */
   multi: string[][] | null = null;
   /** A command was rejected while queuing: EXEC will answer EXECABORT. */
@@ -76,6 +80,20 @@ export class Session {
   ) {
     this.db = engine.keyspace.dbs[0]!;
     this.authenticated = engine.config.requirepass === '';
+  }
+
+  /**
+   * Records that a command changed key (in db, default the selected one) `count` times:
+   * counts the writes (Redis's server.dirty) and, when count > 0, invalidates WATCH.
+   */
+  changed(key: string, count = 1, db: Database = this.db): void {
+    this.engine.keyspace.dirty += count;
+    if (count > 0) this.engine.watches.touch(db, key);
+  }
+
+  /** Invalidates WATCH on key without counting a write (the second key of RENAME...). */
+  touchKey(key: string, db: Database = this.db): void {
+    this.engine.watches.touch(db, key);
   }
 
   select(index: number): void {

@@ -182,6 +182,7 @@ export class Database {
     this.volatile.delete(key);
     this.space.stats.expiredKeys++;
     this.space.dirty++;
+    if (this.space.keyExpired !== null) this.space.keyExpired(this, key);
   }
 
   clear(): void {
@@ -219,6 +220,8 @@ export class Keyspace {
   dirty = 0;
   /** Told when an aggregate value appears under a key (blocked clients may wait on it). */
   keyReady: ((db: Database, key: string) => void) | null = null;
+  /** Told when an expired key is deleted (WATCH treats it as modified). */
+  keyExpired: ((db: Database, key: string) => void) | null = null;
 
   constructor(
     databases: number,

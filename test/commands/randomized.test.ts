@@ -4,8 +4,11 @@
  * few so that commands collide (wrong types, empty aggregates, moves between keys).
  * Replies whose order Redis leaves unspecified are compared as multisets.
  */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { splitArgs } from '../../src/protocol/parser.js';
 import { runScript, withServers, type Command } from '../helpers/differential.js';
+import { RawClient } from '../helpers/raw-client.js';
 
 /** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
 function rng(seed: number): () => number {
@@ -162,5 +165,44 @@ describe('randomized command sequences match Redis', () => {
     for (const seed of SEEDS) {
       it(`${name}, seed ${seed}`, () => runScript(servers, script(gens, seed, LENGTH)));
     }
+  }
+});
+
+/**
+ * WATCH against random modifications: one connection watches two keys, another runs a
+ * random command of any type, then MULTI/PING/EXEC tells whether Redis considered a
+ * watched key modified. Commands that change nothing (SET NX on an existing key, SADD of
+ * a present member, DEL of a missing key) must not abort the transaction.
+ */
+describe('WATCH sees exactly the modifications Redis sees', () => {
+  const servers = withServers();
+  const all = [lists, hashes, sets, zsets, strings];
+
+  async function watchRun(port: number, seed: number): Promise<string[]> {
+    const watcher = await RawClient.connect(port);
+    const other = await RawClient.connect(port);
+    await other.call('FLUSHALL');
+    const r = rng(seed);
+    const out: string[] = [];
+    try {
+      for (let i = 0; i < 150; i++) {
+        const command = pick(r, pick(r, all))(r);
+        const argv = Array.isArray(command) ? command : splitArgs(command.replace(/^[~%?]/, ''))!;
+        out.push(await watcher.call('WATCH', 'k1', 's'));
+        await other.call(...argv);
+        out.push(await watcher.call('MULTI'), await watcher.call('PING'), `${argv.join(' ')} -> ${await watcher.call('EXEC')}`);
+      }
+    } finally {
+      watcher.close();
+      other.close();
+    }
+    return out;
+  }
+
+  for (const seed of SEEDS) {
+    it(`seed ${seed}`, async () => {
+      const [expected, actual] = [await watchRun(servers.redis.port, seed), await watchRun(servers.cairn.port, seed)];
+      for (let i = 0; i < expected.length; i++) assert.equal(actual[i], expected[i], `step ${i}`);
+    });
   }
 });
