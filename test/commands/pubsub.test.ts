@@ -78,6 +78,19 @@ describe('pub/sub delivery matches Redis', () => {
     sub.disconnect();
   });
 
+  it('matches a pathological pattern against a long channel quickly (CVE-2022-36021 class)', async () => {
+    const sub = await RawClient.connect(servers.cairn.port);
+    const pub = await RawClient.connect(servers.cairn.port);
+    const pattern = '*a'.repeat(100) + 'b';
+    await sub.call('PSUBSCRIBE', pattern);
+    const started = performance.now();
+    assert.equal(await pub.call('PUBLISH', 'a'.repeat(5000), 'x'), ':0\r\n');
+    assert.ok(performance.now() - started < 1000, 'publish returned promptly');
+    assert.equal(await pub.call('PING'), '+PONG\r\n');
+    sub.close();
+    pub.close();
+  });
+
   it('disconnects a subscriber that does not read once past the pubsub output limit', async () => {
     const admin = await RawClient.connect(servers.cairn.port);
     assert.equal(await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 512kb 60'), '+OK\r\n');
