@@ -14,7 +14,6 @@ import {
   SYNTAX,
   WRONGTYPE,
   intArg,
-  is,
   isStringOrReply,
   parseInt64,
   parseInt64Exact,

@@ -113,16 +113,6 @@ export function isStringOrReply(s: Session, entry: Entry): boolean {
   return false;
 }
 
-/** Case-insensitive comparison of an argument with an ASCII option name in lowercase. */
-export function is(arg: string, lowerName: string): boolean {
-  return arg.length === lowerName.length && arg.toLowerCase() === lowerName;
-}
-
-/** Formats an int64 held as number or bigint, as Redis's ll2string. */
-export function formatInt(n: number | bigint): string {
-  return typeof n === 'bigint' ? n.toString() : String(n);
-}
-
 /** Redis's OBJECT ENCODING for a string value, given Entry.stringKind. */
 export function stringEncoding(value: string, kind = 0): string {
   if (kind & RAW_STRING) return 'raw';

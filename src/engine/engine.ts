@@ -16,7 +16,6 @@ import { WatchRegistry } from './watch.js';
 import { Logger } from './log.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 
-export { REDIS_VERSION, CAIRN_VERSION } from './version.js';
 
 export interface ServerStats {
   startedAt: number;
@@ -340,7 +339,7 @@ export class Engine {
   // ---- CLIENT PAUSE ----
 
   private mustWait(cmd: Command): boolean {
-    if (this.clock.now >= this.pausedUntil && Date.now() >= this.pausedUntil) {
+    if (Date.now() >= this.pausedUntil) {
       this.unpause();
       return false;
     }

@@ -28,11 +28,9 @@ export class HashValue implements AggregateValue {
     return this.compactFlag;
   }
 
-  set compact(value: boolean) {
-    if (value || !this.compactFlag) {
-      this.compactFlag = value;
-      return;
-    }
+  /** Redis's one-way listpack -> hashtable conversion; builds the random-access index. */
+  private toHashtable(): void {
+    if (!this.compactFlag) return;
     this.compactFlag = false;
     this.order = [...this.fields.keys()];
     this.position = new Map(this.order.map((f, i) => [f, i]));
@@ -45,7 +43,7 @@ export class HashValue implements AggregateValue {
   clone(): HashValue {
     const copy = new HashValue();
     for (const [f, v] of this.fields) copy.fields.set(f, v);
-    copy.compact = this.compactFlag;
+    if (!this.compactFlag) copy.toHashtable();
     return copy;
   }
 
@@ -100,7 +98,7 @@ export class HashValue implements AggregateValue {
     if (!this.compactFlag) return;
     for (let i = from; i < strings.length; i++) {
       if (strings[i]!.length > limits.maxValue) {
-        this.compact = false;
+        this.toHashtable();
         return;
       }
     }
@@ -108,7 +106,7 @@ export class HashValue implements AggregateValue {
 
   /** Converts to hashtable once there are too many fields. */
   checkSize(limits: CompactLimits): void {
-    if (this.compactFlag && this.fields.size > limits.maxEntries) this.compact = false;
+    if (this.compactFlag && this.fields.size > limits.maxEntries) this.toHashtable();
   }
 }
 
