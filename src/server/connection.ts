@@ -36,6 +36,7 @@ export class Connection implements Transport {
   private closed = false;
   private flushScheduled = false;
   private readPaused = false;
+  private resumeScheduled = false;
 
   private readonly socket: Socket;
 
@@ -183,8 +184,21 @@ export class Connection implements Transport {
     return this.writer.out.length + this.socket.writableLength;
   }
 
-  /** Continues the pipeline after a pause ended or a blocking command was served. */
+  /**
+   * Continues the pipeline after a pause ended or a blocking command was served. Deferred:
+   * it is called from inside another client's command (the push that served us), and, as
+   * in Redis, that client's pipeline goes on first; ours resumes on the next tick.
+   */
   resume(): void {
+    if (this.closed || this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(() => {
+      this.resumeScheduled = false;
+      this.continuePipeline();
+    });
+  }
+
+  private continuePipeline(): void {
     if (this.closed) return;
     const argv = this.waiting;
     if (argv !== null) {

@@ -144,3 +144,26 @@ describe('before AUTH, the small limits of CVE-2021-32675 apply', () => {
     });
   }
 });
+
+describe('ordering around a served blocked client matches Redis', () => {
+  const servers: Servers = withServers();
+
+  /** A blocks with a command pipelined behind; B pushes and reads in one write. */
+  async function run(port: number): Promise<string[]> {
+    const a = await RawClient.connect(port);
+    const b = await RawClient.connect(port);
+    await b.call('DEL', 'q');
+    a.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nx\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+    b.write('*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\na\r\n*4\r\n$6\r\nLRANGE\r\n$1\r\nq\r\n$1\r\n0\r\n$2\r\n-1\r\n');
+    const out = [await b.read(), await b.read(), await a.read(), await a.read(), await b.call('LRANGE', 'q', '0', '-1')];
+    a.close();
+    b.close();
+    return out;
+  }
+
+  it("the pusher's pipeline runs on before the served client's", async () => {
+    assert.deepEqual(await run(servers.cairn.port), await run(servers.redis.port));
+  });
+});
+
