@@ -66,6 +66,9 @@ export interface KeyspaceStats {
   expireCycleCpuMs: number;
 }
 
+/** RANDOMKEY skips at most this many keys per call. */
+const RANDOM_WINDOW = 4096;
+
 /** Redis's LFU constants. */
 const LFU_INIT_VAL = 5;
 
@@ -190,20 +193,34 @@ export class Database {
     this.volatile = new Set();
   }
 
-  /** A random live key, or null. O(n) in the worst case; see RANDOMKEY. */
+  /**
+   * A random live key, or null (RANDOMKEY). A Map has no random access, so this goes on
+   * from where the previous call stopped and skips a random 0..RANDOM_WINDOW-1 keys:
+   * bounded work per call, uniform over a keyspace smaller than the window, and only
+   * approximately random beyond it (successive keys come from a moving window).
+   */
   randomKey(): string | null {
-    // Map offers no random access: walk from a random offset, bounded by size.
     for (let attempt = 0; attempt < 100 && this.keys.size > 0; attempt++) {
-      const skip = Math.floor(Math.random() * this.keys.size);
-      let i = 0;
-      for (const key of this.keys.keys()) {
-        if (i++ === skip) {
-          if (this.find(key) !== undefined) return key;
-          break;
-        }
-      }
+      const skip = Math.floor(Math.random() * Math.min(this.keys.size, RANDOM_WINDOW));
+      let key: string | undefined;
+      for (let i = 0; i <= skip; i++) key = this.nextForRandom();
+      if (key !== undefined && this.find(key) !== undefined) return key;
     }
     return null;
+  }
+
+  private randomWalk: { map: Map<string, Entry>; it: Iterator<string> } | null = null;
+
+  private nextForRandom(): string | undefined {
+    if (this.randomWalk === null || this.randomWalk.map !== this.keys) {
+      this.randomWalk = { map: this.keys, it: this.keys.keys() };
+    }
+    let next = this.randomWalk.it.next();
+    if (next.done) {
+      this.randomWalk.it = this.keys.keys();
+      next = this.randomWalk.it.next();
+    }
+    return next.done ? undefined : next.value;
   }
 }
 

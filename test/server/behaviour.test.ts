@@ -121,6 +121,22 @@ describe('server behaviour', () => {
     c.close();
   });
 
+  it('RANDOMKEY returns live keys and, over many calls, every key of a small keyspace', async () => {
+    const c = await RawClient.connect(server.port);
+    await c.call('SELECT', '7');
+    const keys = Array.from({ length: 50 }, (_, i) => `rk:${i}`);
+    await c.call('MSET', ...keys.flatMap((k) => [k, 'v']));
+    await c.call('SET', 'rk:gone', 'v', 'PX', '1');
+    await sleep(10);
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) seen.add(parseReply(await c.call('RANDOMKEY')) as string);
+    assert.ok(!seen.has('rk:gone'), 'an expired key is never returned');
+    assert.deepEqual([...seen].sort(), [...keys].sort());
+    await c.call('FLUSHDB');
+    assert.equal(await c.call('RANDOMKEY'), '$-1\r\n');
+    c.close();
+  });
+
   it('MONITOR streams commands of other clients in Redis format', async () => {
     const m = await RawClient.connect(server.port);
     assert.equal(await m.call('MONITOR'), '+OK\r\n');
