@@ -104,6 +104,13 @@ export class Connection implements Transport {
     let executed = 0;
     while (!this.closing && this.waiting === null && session.blocked === null) {
       if ((++executed & 127) === 0) engine.beginBatch();
+      // Stop running commands while too many replies are unsent: the rest of the input
+      // waits in the parser until the socket drains (one read can ask for gigabytes).
+      if (this.writer.out.length + this.socket.writableLength > OUTPUT_HIGH_WATER) {
+        this.readPaused = true;
+        this.socket.pause();
+        break;
+      }
       parser.authRequired = session.authRequired;
       let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
       try {
@@ -145,17 +152,14 @@ export class Connection implements Transport {
       this.socket.end();
       return;
     }
-    if (!this.readPaused && this.socket.writableLength > OUTPUT_HIGH_WATER) {
-      this.readPaused = true;
-      this.socket.pause();
-    }
   }
 
   private onDrain(): void {
-    if (this.readPaused) {
-      this.readPaused = false;
-      this.socket.resume();
-    }
+    if (!this.readPaused || this.closed) return;
+    this.readPaused = false;
+    this.socket.resume();
+    // Commands that were read but held back while the output was full.
+    this.process();
   }
 
   // ---- Transport ----

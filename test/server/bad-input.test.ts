@@ -112,6 +112,35 @@ describe('large and deep requests', () => {
     c.close();
   });
 
+  it('bounds the replies held for a client that pipelines without reading, and loses none', async () => {
+    const admin = await RawClient.connect(servers.cairn.port);
+    const value = 'v'.repeat(1024 * 1024);
+    await admin.call('SET', 'bp', value);
+    const socket = net.connect(servers.cairn.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.pause();
+    const gets = 100;
+    socket.write('*2\r\n$3\r\nGET\r\n$2\r\nbp\r\n'.repeat(gets));
+    await new Promise((r) => setTimeout(r, 500));
+    const list = (await admin.call('CLIENT', 'LIST')).split('\n');
+    const line = list.find((l) => !l.includes('cmd=client|list') && l.includes('cmd=get'))!;
+    const omem = Number(/omem=(\d+)/.exec(line)![1]);
+    // 100 MB of replies were asked for; the server stops reading past 32 MB unsent.
+    assert.ok(omem < 48 * 1024 * 1024, `output held for the non-reading client: ${omem} bytes`);
+    const expected = gets * (`$${value.length}\r\n`.length + value.length + 2);
+    let received = 0;
+    await new Promise<void>((resolve) => {
+      socket.on('data', (d: Buffer) => {
+        received += d.length;
+        if (received >= expected) resolve();
+      });
+      socket.resume();
+    });
+    assert.equal(received, expected);
+    socket.destroy();
+    admin.close();
+  });
+
   it('closes a client whose unfinished command passes client-query-buffer-limit', async () => {
     const c = await RawClient.connect(servers.cairn.port);
     assert.equal(await c.call('CONFIG', 'SET', 'client-query-buffer-limit', '1mb'), '+OK\r\n');
