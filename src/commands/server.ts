@@ -233,6 +233,9 @@ function configSet(s: Session, argv: string[]): void {
     if (param.immutable) {
       return s.reply.error(`ERR CONFIG SET failed (possibly related to argument '${param.name}') - can't set immutable config`);
     }
+    if (param.protected && !s.engine.allowedBy(config.enableProtectedConfigs, s)) {
+      return s.reply.error(`ERR CONFIG SET failed (possibly related to argument '${param.name}') - can't set protected config`);
+    }
   }
   // All or nothing: validate on a copy, then apply.
   const trial = Object.assign(Object.create(Object.getPrototypeOf(config)), config);

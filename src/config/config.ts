@@ -36,6 +36,7 @@ export class ConfigValues {
   protoMaxBulkLen = 512 * 1024 * 1024;
   clientQueryBufferLimit = 1024 * 1024 * 1024;
   enableDebugCommand: 'yes' | 'no' | 'local' = 'no';
+  enableProtectedConfigs: 'yes' | 'no' | 'local' = 'no';
   protectedMode = true;
   maxmemoryPolicy: EvictionPolicy = 'noeviction';
   lfuLogFactor = 10;
@@ -64,6 +65,8 @@ export interface ParamDecl {
   kind: Kind;
   /** Only settable at start-up (Redis: "can't set immutable config"). */
   immutable?: boolean;
+  /** Settable at runtime only if enable-protected-configs allows (Redis 7: dir). */
+  protected?: boolean;
   /** Value not shown by CONFIG GET in clear? (Redis shows requirepass; so do we.) */
   min?: number;
   max?: number;
@@ -176,6 +179,7 @@ export const PARAMS: readonly ParamDecl[] = [
   {
     name: 'dir',
     kind: 'string',
+    protected: true,
     get: (c) => c.dir,
     set: (c, v) => {
       try {
@@ -199,6 +203,7 @@ export const PARAMS: readonly ParamDecl[] = [
   memory('proto-max-bulk-len', 'protoMaxBulkLen', 1024 * 1024),
   memory('client-query-buffer-limit', 'clientQueryBufferLimit', 1024 * 1024),
   enumeration('enable-debug-command', 'enableDebugCommand', ['no', 'yes', 'local'], { immutable: true }),
+  enumeration('enable-protected-configs', 'enableProtectedConfigs', ['no', 'yes', 'local'], { immutable: true }),
   bool('protected-mode', 'protectedMode'),
   enumeration('maxmemory-policy', 'maxmemoryPolicy', [
     'volatile-lru',

@@ -279,7 +279,11 @@ export class Engine {
   }
 
   private protectedAllowed(s: Session): boolean {
-    const mode = this.config.enableDebugCommand;
+    return this.allowedBy(this.config.enableDebugCommand, s);
+  }
+
+  /** Redis's yes/no/local switches (enable-debug-command, enable-protected-configs). */
+  allowedBy(mode: 'yes' | 'no' | 'local', s: Session): boolean {
     if (mode === 'yes') return true;
     if (mode === 'no') return false;
     const addr = s.transport.addr;

@@ -37,7 +37,7 @@ const server: Script[] = [
   ['CONFIG SET lfu-log-factor 5', '%CONFIG GET lfu-log-factor', 'CONFIG SET lfu-log-factor -1', 'CONFIG SET lfu-log-factor 10', 'CONFIG SET loglevel bogus', 'CONFIG SET loglevel WARNING', '%CONFIG GET loglevel', 'CONFIG SET loglevel notice'],
   ['CONFIG SET maxclients 0', 'CONFIG SET maxclients 5000', '%CONFIG GET maxclients', 'CONFIG SET maxclients 10000', 'CONFIG SET tcp-keepalive 0', 'CONFIG SET tcp-keepalive 300', 'CONFIG SET save ""', 'CONFIG SET appendonly no'],
   // CONFIG HELP differs on purpose: Cairn has no CONFIG REWRITE yet and does not list it.
-  ['CONFIG RESETSTAT', 'CONFIG RESETSTAT x', 'CONFIG HELP x'],
+  ['CONFIG RESETSTAT', 'CONFIG RESETSTAT x', 'CONFIG HELP x', 'CONFIG SET dir /nonexistent/cairn-test-dir', 'CONFIG SET dir /tmp', '%CONFIG GET enable-protected-configs', 'CONFIG SET enable-protected-configs yes'],
   ['COMMAND HELP', 'COMMAND INFO nosuch', 'COMMAND COUNT x', 'COMMAND GETKEYS', 'COMMAND GETKEYS get', 'COMMAND GETKEYS nosuch a', 'COMMAND GETKEYS ping', 'COMMAND GETKEYS get a b'],
   ['COMMAND GETKEYS get a', 'COMMAND GETKEYS set a b', 'COMMAND GETKEYS mset a 1 b 2', 'COMMAND GETKEYS mget a b c', 'COMMAND GETKEYS del a b', 'COMMAND GETKEYS rename a b', 'COMMAND GETKEYS object encoding k', 'COMMAND GETKEYS lcs a b', 'COMMAND GETKEYS expire k 10'],
   ['COMMAND INFO get set mget mset del incr expire ttl exists type keys scan', 'COMMAND INFO GET', 'COMMAND INFO select ping echo dbsize flushdb flushall swapdb'],

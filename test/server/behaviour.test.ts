@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -210,6 +210,83 @@ describe('server behaviour', () => {
     await extra.waitClosed();
     await admin.call('CONFIG', 'SET', 'maxclients', '10000');
     admin.close();
+  });
+});
+
+describe('Redis 7.2 client options, DEBUG, LOLWUT, pidfile', () => {
+  let server: RunningServer;
+  let pidfile: string;
+  before(async () => {
+    pidfile = join(mkdtempSync(join(tmpdir(), 'cairn-pid-')), 'cairn.pid');
+    server = await startCairn(['--enable-debug-command', 'yes', '--pidfile', pidfile]);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('CLIENT SETINFO shows in CLIENT INFO and refuses bad names', async () => {
+    const c = await RawClient.connect(server.port);
+    assert.equal(await c.call('CLIENT', 'SETINFO', 'lib-name', 'mylib'), '+OK\r\n');
+    assert.equal(await c.call('CLIENT', 'SETINFO', 'LIB-VER', '1.2.3'), '+OK\r\n');
+    assert.match(parseReply(await c.call('CLIENT', 'INFO')) as string, / lib-name=mylib lib-ver=1\.2\.3\n$/);
+    assert.equal(await c.call('CLIENT', 'SETINFO', 'lib-name', 'a b'), '-ERR lib-name cannot contain spaces, newlines or special characters.\r\n');
+    assert.equal(await c.call('CLIENT', 'SETINFO', 'other', 'x'), "-ERR Unrecognized option 'other'\r\n");
+    c.close();
+  });
+
+  it('CLIENT NO-TOUCH keeps reads from refreshing the idle time', async () => {
+    const c = await RawClient.connect(server.port);
+    await c.call('SET', 'nt', 'v');
+    await sleep(2100);
+    assert.equal(await c.call('CLIENT', 'NO-TOUCH', 'ON'), '+OK\r\n');
+    await c.call('GET', 'nt');
+    assert.ok(Number((await c.call('OBJECT', 'IDLETIME', 'nt')).slice(1, -2)) >= 2);
+    await c.call('CLIENT', 'NO-TOUCH', 'OFF');
+    await c.call('GET', 'nt');
+    assert.equal(await c.call('OBJECT', 'IDLETIME', 'nt'), ':0\r\n');
+    c.close();
+  });
+
+  it('DEBUG OBJECT, SLEEP and SET-ACTIVE-EXPIRE when enable-debug-command allows them', async () => {
+    const c = await RawClient.connect(server.port);
+    await c.call('SET', 'dbg', 'hello');
+    assert.match(await c.call('DEBUG', 'OBJECT', 'dbg'), /^\+Value at:0x0 refcount:1 encoding:embstr serializedlength:5 lru:\d+ lru_seconds_idle:\d+\r\n$/);
+    assert.equal(await c.call('DEBUG', 'OBJECT', 'nokey'), '-ERR no such key\r\n');
+    const started = Date.now();
+    assert.equal(await c.call('DEBUG', 'SLEEP', '0.2'), '+OK\r\n');
+    assert.ok(Date.now() - started >= 190);
+    assert.equal(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), '+OK\r\n');
+    await c.call('SELECT', '9');
+    for (let i = 0; i < 100; i++) await c.call('SET', `ae${i}`, 'v', 'PX', '1');
+    await sleep(300);
+    // Nobody read them and the active cycle is off: they are still counted.
+    assert.equal(await c.call('DBSIZE'), ':100\r\n');
+    assert.equal(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1'), '+OK\r\n');
+    for (let i = 0; i < 100 && (await c.call('DBSIZE')) !== ':0\r\n'; i++) await sleep(20);
+    assert.equal(await c.call('DBSIZE'), ':0\r\n');
+    assert.match(await c.call('DEBUG', 'NOSUCH'), /^-ERR unknown subcommand or wrong number of arguments for 'NOSUCH'/);
+    c.close();
+  });
+
+  it('CONFIG SET dir works where enable-protected-configs allows it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-dir-'));
+    const other = await startCairn(['--enable-protected-configs', 'local']);
+    try {
+      const c = await RawClient.connect(other.port);
+      assert.equal(await c.call('CONFIG', 'SET', 'dir', '/nonexistent/x'), "-ERR CONFIG SET failed (possibly related to argument 'dir') - No such file or directory\r\n");
+      assert.equal(await c.call('CONFIG', 'SET', 'dir', dir), '+OK\r\n');
+      assert.deepEqual(parseReply(await c.call('CONFIG', 'GET', 'dir')), ['dir', dir]);
+      c.close();
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('LOLWUT names the version; the pidfile holds the pid', async () => {
+    const c = await RawClient.connect(server.port);
+    assert.match(parseReply(await c.call('LOLWUT')) as string, /^Cairn ver\. \S+ \(Redis 7\.0\.15 compatible\)\n$/);
+    c.close();
+    assert.equal(readFileSync(pidfile, 'utf8').trim(), String(server.pid));
   });
 });
 
