@@ -11,6 +11,7 @@
  */
 import type { Database } from '../store/keyspace.js';
 import type { Session } from './session.js';
+import { timerAt, type LongTimer } from './timers.js';
 
 export interface BlockState {
   argv: string[];
@@ -18,7 +19,7 @@ export interface BlockState {
   keys: string[];
   /** Absolute ms, 0 for none. */
   deadline: number;
-  timer: NodeJS.Timeout | null;
+  timer: LongTimer | null;
 }
 
 export class BlockingManager {
@@ -63,10 +64,7 @@ export class BlockingManager {
       }
       queue.add(s);
     }
-    if (deadline > 0) {
-      state.timer = setTimeout(() => this.timeout(s), Math.max(0, deadline - Date.now()));
-      state.timer.unref();
-    }
+    if (deadline > 0) state.timer = timerAt(deadline, () => this.timeout(s));
     s.blocked = state;
     this.count++;
   }
@@ -77,7 +75,7 @@ export class BlockingManager {
     if (state === null) return;
     s.blocked = null;
     this.count--;
-    if (state.timer) clearTimeout(state.timer);
+    if (state.timer) state.timer.cancel();
     const perDb = this.byKey.get(state.db);
     if (perDb === undefined) return;
     for (const key of state.keys) {

@@ -12,6 +12,7 @@ import type { Command } from '../commands/types.js';
 import { allCommands } from '../commands/index.js';
 import { BlockingManager } from './blocking.js';
 import { PubSub } from './pubsub.js';
+import { timerAt, type LongTimer } from './timers.js';
 import { WatchRegistry } from './watch.js';
 import { Logger } from './log.js';
 import { Session, type SessionReply, type Transport } from './session.js';
@@ -76,7 +77,7 @@ export class Engine {
   /** CLIENT PAUSE: until when (ms), and whether everything or only writes wait. */
   pausedUntil = 0;
   pauseAll = false;
-  private pauseTimer: NodeJS.Timeout | null = null;
+  private pauseTimer: LongTimer | null = null;
   private readonly postponed = new Set<Session>();
   /** Set by the server: what SHUTDOWN does. */
   shutdownHandler: ((reason: string) => void) | null = null;
@@ -108,7 +109,7 @@ export class Engine {
 
   stop(): void {
     this.expirer.stop();
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer?.cancel();
   }
 
   /** Re-reads settings that live outside ConfigValues. Called after every CONFIG SET. */
@@ -354,15 +355,14 @@ export class Engine {
     // A later or stronger pause wins, as in Redis.
     if (until > this.pausedUntil) this.pausedUntil = until;
     this.pauseAll = this.pauseAll || all;
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pausedUntil - Date.now()));
-    this.pauseTimer.unref();
+    this.pauseTimer?.cancel();
+    this.pauseTimer = timerAt(this.pausedUntil, () => this.unpause());
   }
 
   unpause(): void {
     this.pausedUntil = 0;
     this.pauseAll = false;
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer?.cancel();
     this.pauseTimer = null;
     const waiting = [...this.postponed];
     this.postponed.clear();

@@ -136,6 +136,23 @@ describe('blocking list commands', () => {
     assert.deepEqual(await admin.lrange('txn', 0, -1), ['b']);
   });
 
+  it('timeouts beyond 24.8 days (past a Node timer) really wait, as does a long CLIENT PAUSE', async () => {
+    const admin = client();
+    const waiting = client().blpop('long-wait', 3_000_000);
+    await blockedClients(admin, 1);
+    await sleep(300);
+    await blockedClients(admin, 1);
+    await admin.rpush('long-wait', 'v');
+    assert.deepEqual(await waiting, ['long-wait', 'v']);
+
+    assert.equal(await admin.client('PAUSE', 3_000_000_000, 'WRITE'), 'OK');
+    const write = client().set('paused-key', '1');
+    await sleep(300);
+    assert.equal(await admin.get('paused-key'), null);
+    assert.equal(await admin.client('UNPAUSE'), 'OK');
+    assert.equal(await write, 'OK');
+  });
+
   it('forgets a blocked client that disconnects, losing no element', async () => {
     const admin = client();
     const gone = await RawClient.connect(server.port);
