@@ -138,6 +138,9 @@ export class Connection implements Transport {
       return;
     }
     this.flush();
+    // The kernel may have taken every byte at once (large socket buffers): then no
+    // 'drain' will come, and the client must not stay paused waiting for one.
+    if (this.readPaused && !this.socket.writableNeedDrain) setImmediate(() => this.onDrain());
   }
 
   flush(): void {

@@ -48,6 +48,15 @@ export function replyEnd(buf: Buffer, pos: number): number {
   }
 }
 
+/** Bytes a top-level bulk reply whose header has arrived needs in all; 0 if unknown. */
+function bulkBytesNeeded(buf: Buffer): number {
+  if (buf.length === 0 || buf[0] !== 0x24 /* $ */) return 0;
+  const lineEnd = buf.indexOf('\r\n');
+  if (lineEnd < 0) return 0;
+  const len = Number(buf.toString('latin1', 1, lineEnd));
+  return len >= 0 ? lineEnd + 2 + len + 2 : 0;
+}
+
 /** Encodes argv as a RESP multibulk request. */
 export function encodeCommand(argv: (string | Buffer)[]): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
@@ -60,13 +69,19 @@ export function encodeCommand(argv: (string | Buffer)[]): Buffer {
 
 export class RawClient {
   private buf = Buffer.alloc(0);
+  /** Chunks not yet joined onto buf: joining each one would copy a 100 MB reply 1,600 times. */
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  /** Total bytes the reply being read needs before it is worth joining and parsing again. */
+  private need = 0;
   private waiters: (() => void)[] = [];
   private closed = false;
 
   private constructor(readonly socket: net.Socket) {
-    socket.on('data', (d) => {
-      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
-      this.wake();
+    socket.on('data', (d: Buffer) => {
+      this.chunks.push(d);
+      this.chunkBytes += d.length;
+      if (this.buf.length + this.chunkBytes >= this.need) this.wake();
     });
     socket.on('close', () => {
       this.closed = true;
@@ -81,6 +96,13 @@ export class RawClient {
       socket.once('connect', () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });
+  }
+
+  private join(): void {
+    if (this.chunks.length === 0) return;
+    this.buf = Buffer.concat([this.buf, ...this.chunks]);
+    this.chunks = [];
+    this.chunkBytes = 0;
   }
 
   private wake(): void {
@@ -116,12 +138,15 @@ export class RawClient {
   /** The next complete reply's bytes (latin1). Rejects if the connection closes first. */
   async read(timeoutMs = 10_000): Promise<string> {
     for (;;) {
+      this.join();
       const end = replyEnd(this.buf, 0);
       if (end >= 0) {
+        this.need = 0;
         const reply = this.buf.toString('latin1', 0, end);
         this.buf = this.buf.subarray(end);
         return reply;
       }
+      this.need = bulkBytesNeeded(this.buf);
       if (this.closed) throw new Error(`connection closed; buffered: ${JSON.stringify(this.buf.toString('latin1'))}`);
       await this.waitData(timeoutMs);
     }
@@ -134,6 +159,7 @@ export class RawClient {
 
   /** Bytes received and not yet returned by read(). */
   pending(): string {
+    this.join();
     return this.buf.toString('latin1');
   }
 

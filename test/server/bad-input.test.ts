@@ -129,11 +129,16 @@ describe('large and deep requests', () => {
     assert.ok(omem < 48 * 1024 * 1024, `output held for the non-reading client: ${omem} bytes`);
     const expected = gets * (`$${value.length}\r\n`.length + value.length + 2);
     let received = 0;
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`stalled after ${received} of ${expected} bytes`)), 60_000);
       socket.on('data', (d: Buffer) => {
         received += d.length;
-        if (received >= expected) resolve();
+        if (received >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
+      socket.on('close', () => reject(new Error(`closed after ${received} of ${expected} bytes`)));
       socket.resume();
     });
     assert.equal(received, expected);
