@@ -47,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const engine = new Engine(values, log);
   engine.configFile = file;
+  if (!engine.persistence.loadAtStartup()) return 1;
   const server = new CairnServer(engine);
   try {
     await server.listen();
@@ -71,7 +72,16 @@ export async function main(argv: string[]): Promise<number> {
       });
     };
     engine.shutdownHandler = shutdown;
-    process.on('SIGINT', () => shutdown('Received SIGINT scheduling shutdown...'));
-    process.on('SIGTERM', () => shutdown('Received SIGTERM scheduling shutdown...'));
+    const onSignal = (name: string) => {
+      if (exiting) return;
+      log.warning(`Received ${name} scheduling shutdown...`);
+      if (!engine.persistence.shutdownSave('default', false)) {
+        log.warning(`${name} received but errors trying to shut down the server, check the logs for more information`);
+        return;
+      }
+      shutdown(`${name} received`);
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
 }

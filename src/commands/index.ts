@@ -8,6 +8,7 @@ import { sortCommands } from './sort.js';
 import { zsetCommands } from './zsets.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
@@ -20,6 +21,7 @@ export const allCommands: CommandDecl[] = [
   ...setCommands,
   ...zsetCommands,
   ...keyCommands,
+  ...persistenceCommands,
   ...expireCommands,
   ...sortCommands,
   ...connectionCommands,

@@ -61,7 +61,7 @@ function rename(s: Session, argv: string[], nx: boolean): void {
   }
   db.remove(src, entry);
   const moved = db.add(dst, entry.value, entry.expireAt);
-  moved.lru = entry.lru;
+  moved.adoptClock(entry);
   s.changed(src);
   s.touchKey(dst);
   if (nx) s.reply.integer(1);
@@ -241,7 +241,7 @@ export const keyCommands: CommandDecl[] = [
       if (dst.write(key, false) !== undefined) return s.reply.integer(0);
       s.db.remove(key, entry);
       const moved = dst.add(key, entry.value, entry.expireAt);
-      moved.lru = entry.lru;
+      moved.adoptClock(entry);
       s.changed(key);
       s.touchKey(key, dst);
       s.reply.integer(1);
@@ -533,8 +533,10 @@ export const keyCommands: CommandDecl[] = [
     handler: (s, argv) => {
       if (!flushOptions(s, argv)) return;
       for (const db of s.engine.keyspace.dbs) s.engine.watches.touchDb(db);
-      s.engine.keyspace.dirty += s.engine.keyspace.totalKeys + 1;
+      s.engine.keyspace.dirty += s.engine.keyspace.totalKeys;
       s.engine.keyspace.flushAll();
+      s.engine.persistence.afterFlushAll();
+      s.engine.keyspace.dirty++;
       s.reply.ok();
     },
   },

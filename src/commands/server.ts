@@ -135,7 +135,7 @@ function commandByFullName(s: Session, name: string): Command | undefined {
 }
 
 /** Key positions of argv for cmd, from each of its key specs in turn; null when invalid. */
-function keysOf(cmd: Command, argv: string[]): number[] | null {
+export function keysOf(cmd: Command, argv: string[]): number[] | null {
   const out: number[] = [];
   for (const spec of keySpecsOf(cmd)) {
     if (spec.keynum) {
@@ -264,6 +264,9 @@ const DEBUG_HELP = [
   '    Write <message> to the server log.',
   'OBJECT <key>',
   '    Show low level info about the <key> and associated value.',
+  'RELOAD [NOSAVE]',
+  '    Save the RDB on disk and reload it back to memory. With NOSAVE, load the',
+  '    existing RDB file without saving first.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -289,8 +292,12 @@ function debug(s: Session, argv: string[]): void {
     const encoding = typeof v === 'string' ? stringEncoding(v, entry.stringKind) : v.encoding();
     const length = typeof v === 'string' ? v.length : 0;
     return s.reply.simple(
-      `Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${length} lru:${entry.lru} lru_seconds_idle:${s.engine.keyspace.idleSeconds(entry)}`,
+      `Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${length} lru:${entry.lru & 0xffffff} lru_seconds_idle:${s.engine.keyspace.idleSeconds(entry)}`,
     );
+  }
+  if (sub === 'reload' && (argv.length === 2 || (argv.length === 3 && argv[2]!.toLowerCase() === 'nosave'))) {
+    const error = s.engine.persistence.reload(argv.length === 2);
+    return error === null ? s.reply.ok() : s.reply.error(error);
   }
   if (sub === 'set-active-expire' && argv.length === 3) {
     if (argv[2] === '0') s.engine.expirer.stop();
@@ -369,19 +376,23 @@ export const serverCommands: CommandDecl[] = [
     complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
     handler: (s, argv) => {
       let abort = false;
+      let mode: 'default' | 'save' | 'nosave' = 'default';
+      let force = false;
       for (let i = 1; i < argv.length; i++) {
         const opt = argv[i]!.toLowerCase();
-        if (opt === 'nosave' || opt === 'now' || opt === 'force') continue;
-        if (opt === 'abort') abort = true;
-        else if (opt === 'save') {
-          return s.reply.error('ERR SHUTDOWN SAVE is not supported: Cairn has no persistence yet');
-        } else return s.reply.error(SYNTAX);
+        if (opt === 'nosave' && mode !== 'save') mode = 'nosave';
+        else if (opt === 'save' && mode !== 'nosave') mode = 'save';
+        else if (opt === 'now') continue;
+        else if (opt === 'force') force = true;
+        else if (opt === 'abort') abort = true;
+        else return s.reply.error(SYNTAX);
       }
       if (abort) {
         if (argv.length !== 2) return s.reply.error(SYNTAX);
         return s.reply.error('ERR No shutdown in progress.');
       }
       if (s.engine.shutdownHandler === null) return s.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+      if (!s.engine.persistence.shutdownSave(mode, force)) return s.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
       s.engine.log.warning('User requested shutdown...');
       s.engine.shutdownHandler('SHUTDOWN command');
     },

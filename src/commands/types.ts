@@ -14,6 +14,7 @@ export type CommandFlag =
   | 'noscript'
   | 'blocking'
   | 'loading'
+  | 'no_async_loading'
   | 'stale'
   | 'skip_monitor'
   | 'skip_slowlog'

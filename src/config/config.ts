@@ -4,8 +4,7 @@
  *
  * Only parameters Cairn honours are listed; anything else is an unknown directive at
  * start-up and "Unknown option" to CONFIG SET, as Redis treats names it does not know.
- * `save` and `appendonly` are listed because tools (redis-benchmark, redis-cli) read them;
- * they accept only their "off" values until persistence exists.
+ * `appendonly` accepts only "no" until the append-only file exists.
  */
 import { statSync } from 'node:fs';
 import { globMatch } from '../store/glob.js';
@@ -43,7 +42,16 @@ export class ConfigValues {
   lfuDecayTime = 1;
   daemonize = false;
   pidfile = '';
-  save = '';
+  /** Redis's default save points, used when no config says otherwise. */
+  savePoints: SavePoint[] = [
+    { seconds: 3600, changes: 1 },
+    { seconds: 300, changes: 100 },
+    { seconds: 60, changes: 10000 },
+  ];
+  dbfilename = 'dump.rdb';
+  rdbcompression = true;
+  rdbchecksum = true;
+  stopWritesOnBgsaveError = true;
   appendonly = false;
   hashMaxListpackEntries = 512;
   hashMaxListpackValue = 64;
@@ -55,6 +63,29 @@ export class ConfigValues {
     replica: { hard: 268435456, soft: 67108864, softSeconds: 60 },
     pubsub: { hard: 33554432, soft: 8388608, softSeconds: 60 },
   };
+}
+
+export interface SavePoint {
+  seconds: number;
+  changes: number;
+}
+
+/**
+ * The save directive's value: "seconds changes ..." pairs, split on single spaces as Redis
+ * does (so doubled spaces make an empty, invalid word); "" means no save points.
+ */
+export function parseSavePoints(value: string): SavePoint[] | null {
+  if (value === '') return [];
+  const words = value.split(' ');
+  if (words.length % 2 !== 0) return null;
+  const out: SavePoint[] = [];
+  for (let i = 0; i < words.length; i += 2) {
+    const seconds = /^[+-]?\d+$/.test(words[i]!) ? Number(words[i]) : NaN;
+    const changes = /^[+-]?\d+$/.test(words[i + 1]!) ? Number(words[i + 1]) : NaN;
+    if (!(seconds >= 1) || !(changes >= 0)) return null;
+    out.push({ seconds, changes });
+  }
+  return out;
 }
 
 type Kind = 'bool' | 'int' | 'memory' | 'enum' | 'string' | 'special';
@@ -264,13 +295,25 @@ export const PARAMS: readonly ParamDecl[] = [
   {
     name: 'save',
     kind: 'special',
-    get: (c) => c.save,
+    get: (c) => c.savePoints.map((p) => `${p.seconds} ${p.changes}`).join(' '),
     set: (c, v) => {
-      if (v.trim() !== '') return 'snapshots are not supported yet: only save "" is accepted';
-      c.save = '';
+      const points = parseSavePoints(v);
+      if (points === null) return 'Invalid save parameters';
+      c.savePoints = points;
       return null;
     },
   },
+  string('dbfilename', 'dbfilename', {
+    protected: true,
+    set: (c, v) => {
+      if (v.includes('/')) return "dbfilename can't be a path, just a filename";
+      c.dbfilename = v;
+      return null;
+    },
+  }),
+  bool('rdbcompression', 'rdbcompression'),
+  bool('rdbchecksum', 'rdbchecksum'),
+  bool('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
   bool('appendonly', 'appendonly', {
     set: (c, v) => {
       const b = parseBool(v);

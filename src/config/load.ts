@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { splitArgs } from '../protocol/parser.js';
-import { ConfigValues, findParam } from './config.js';
+import { ConfigValues, findParam, parseSavePoints, type SavePoint } from './config.js';
 
 export class ConfigError extends Error {}
 
@@ -68,6 +68,7 @@ function configError(source: string, line: number, text: string, message: string
 }
 
 export function applyDirectives(values: ConfigValues, directives: Directive[]): void {
+  let savePoints: SavePoint[] | null = null;
   for (const d of directives) {
     const param = findParam(d.name);
     if (param === undefined) {
@@ -80,6 +81,14 @@ export function applyDirectives(values: ConfigValues, directives: Directive[]): 
     if (param.name === 'dir') {
       // Created at start-up if missing (npm start uses ./data on a fresh clone).
       values.dir = d.args[0]!;
+      continue;
+    }
+    if (param.name === 'save') {
+      // Each save line adds points to those of the lines before it; save "" clears them.
+      const points = parseSavePoints(d.args.join(' '));
+      if (points === null) throw configError(d.source, d.line, d.text, 'Invalid save parameters');
+      savePoints = points.length === 0 ? [] : [...(savePoints ?? []), ...points];
+      values.savePoints = savePoints;
       continue;
     }
     const error = param.set(values, d.args.join(' '));

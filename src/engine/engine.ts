@@ -10,6 +10,8 @@ import { Keyspace } from '../store/keyspace.js';
 import { CommandTable } from '../commands/table.js';
 import type { Command } from '../commands/types.js';
 import { allCommands } from '../commands/index.js';
+import { keysOf } from '../commands/server.js';
+import { Persistence } from '../persistence/persistence.js';
 import { BlockingManager } from './blocking.js';
 import { PubSub } from './pubsub.js';
 import { timerAt, type LongTimer } from './timers.js';
@@ -36,6 +38,10 @@ const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit'
 /** What a RESP2 client may run while subscribed. */
 const PUBSUB_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
+/** Redis's shared.bgsaveerr. */
+const MISCONF_RDB =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
 const SKIP_NEXT = 1;
 const SKIP_CURRENT = 2;
 
@@ -54,6 +60,7 @@ export class Engine {
     },
   );
   readonly watches = new WatchRegistry();
+  readonly persistence: Persistence;
   readonly blocking = new BlockingManager(
     (s, argv) => {
       this.beginBatch();
@@ -101,14 +108,17 @@ export class Engine {
     this.keyspace.keyExpired = (db, key) => this.watches.touch(db, key);
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
+    this.persistence = new Persistence(this);
   }
 
   start(): void {
     if (this.config.hz > 0) this.expirer.start(this.config.hz);
+    this.persistence.start();
   }
 
   stop(): void {
     this.expirer.stop();
+    this.persistence.stop();
     this.pauseTimer?.cancel();
   }
 
@@ -181,6 +191,12 @@ export class Engine {
         return false;
       }
       s.lastCommand = cmd.fullName;
+      // A snapshot in progress writes out the keys this command may change, as they are now.
+      const snapshot = this.persistence.background;
+      if (snapshot !== null && cmd.isWrite) {
+        const positions = keysOf(cmd, argv);
+        if (positions !== null) for (const i of positions) snapshot.preserve(s.db, argv[i]!);
+      }
       const errorsBefore = reply.errors;
       const replyStart = reply.mark();
       try {
@@ -248,6 +264,10 @@ export class Engine {
     }
     if (s.authRequired && !cmd.flagSet.has('no_auth')) {
       this.reject(s, cmd, 'NOAUTH Authentication required.');
+      return null;
+    }
+    if (this.persistence.deniesWrites && (cmd.isWrite || cmd.fullName === 'ping')) {
+      this.reject(s, cmd, MISCONF_RDB);
       return null;
     }
     // Checked when a command arrives, not again when EXEC runs what was queued.

@@ -29,8 +29,16 @@ export function typeName(value: Value): string {
 export const RAW_STRING = 1 << 24;
 /** Bit 25: a string Redis never integer-encodes (INCRBYFLOAT's result): embstr or raw. */
 export const NO_INT_STRING = 1 << 25;
+/**
+ * Bit 26: which snapshot generation has written this key. A snapshot in progress writes
+ * each key once, either in its walk or early, just before a command changes it; the bit
+ * says which keys are done without a set of names (see persistence/snapshot.ts).
+ */
+export const SNAPSHOT_BIT = 1 << 26;
 const CLOCK_BITS = RAW_STRING - 1;
 const STRING_BITS = RAW_STRING | NO_INT_STRING;
+/** Everything in Entry.lru that is not the access clock. Bits stay below 2^30: a V8 small integer. */
+const FLAG_BITS = STRING_BITS | SNAPSHOT_BIT;
 
 export class Entry {
   constructor(
@@ -48,7 +56,12 @@ export class Entry {
   setString(value: string, kind: 'plain' | 'raw' | 'noint' = 'plain'): void {
     this.value = value;
     const bits = kind === 'raw' ? RAW_STRING : kind === 'noint' ? NO_INT_STRING : 0;
-    this.lru = (this.lru & CLOCK_BITS) | bits;
+    this.lru = (this.lru & (CLOCK_BITS | SNAPSHOT_BIT)) | bits;
+  }
+
+  /** Takes another entry's access clock and string kind (RENAME, MOVE), keeping its own snapshot bit. */
+  adoptClock(from: Entry): void {
+    this.lru = (from.lru & ~SNAPSHOT_BIT) | (this.lru & SNAPSHOT_BIT);
   }
 
   /** The encoding hint bits for OBJECT ENCODING (RAW_STRING, NO_INT_STRING). */
@@ -143,8 +156,9 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): Entry {
     const entry = this.find(key);
     if (entry === undefined) return this.add(key, value);
+    this.space.beforeChange?.(this, key, entry);
     entry.value = value;
-    entry.lru &= CLOCK_BITS;
+    entry.lru &= CLOCK_BITS | SNAPSHOT_BIT;
     if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     if (!keepTtl && entry.expireAt !== 0) {
       entry.expireAt = 0;
@@ -163,6 +177,7 @@ export class Database {
   }
 
   remove(key: string, entry: Entry): void {
+    this.space.beforeChange?.(this, key, entry);
     this.keys.delete(key);
     if (entry.expireAt !== 0) this.volatile.delete(key);
   }
@@ -181,6 +196,8 @@ export class Database {
 
   /** Deletes an expired key and counts it. */
   expire(key: string): void {
+    const entry = this.keys.get(key);
+    if (entry !== undefined) this.space.beforeChange?.(this, key, entry);
     this.keys.delete(key);
     this.volatile.delete(key);
     this.space.stats.expiredKeys++;
@@ -239,6 +256,14 @@ export class Keyspace {
   keyReady: ((db: Database, key: string) => void) | null = null;
   /** Told when an expired key is deleted (WATCH treats it as modified). */
   keyExpired: ((db: Database, key: string) => void) | null = null;
+  /**
+   * Told before a key's entry is replaced, deleted or expired, while a snapshot runs: it
+   * writes the key out first if it has not yet. Commands that change a value in place are
+   * covered by the engine, which tells the snapshot about their keys before they run.
+   */
+  beforeChange: ((db: Database, key: string, entry: Entry) => void) | null = null;
+  /** The SNAPSHOT_BIT value new entries get: "already written" while a snapshot runs. */
+  newEntryMark = 0;
 
   constructor(
     databases: number,
@@ -250,17 +275,32 @@ export class Keyspace {
   }
 
   initialClock(): number {
-    return this.policy.lfu ? (this.lfuMinutes() << 8) | LFU_INIT_VAL : this.clock.lruSeconds;
+    return (this.policy.lfu ? (this.lfuMinutes() << 8) | LFU_INIT_VAL : this.clock.lruSeconds) | this.newEntryMark;
   }
 
   /** Records an access to entry for LRU/LFU. */
   touch(entry: Entry): void {
     if (!this.policy.lfu) {
-      entry.lru = (entry.lru & STRING_BITS) | this.clock.lruSeconds;
+      entry.lru = (entry.lru & FLAG_BITS) | this.clock.lruSeconds;
       return;
     }
     const counter = this.lfuDecayed(entry);
-    entry.lru = (entry.lru & STRING_BITS) | (this.lfuMinutes() << 8) | this.lfuIncrement(counter);
+    entry.lru = (entry.lru & FLAG_BITS) | (this.lfuMinutes() << 8) | this.lfuIncrement(counter);
+  }
+
+  /**
+   * Sets a loaded or restored key's access clock from an RDB IDLE time or LFU counter (-1:
+   * absent), when it means something under the current policy, as Redis does.
+   */
+  restoreAccess(entry: Entry, idleSeconds: number, lfuCounter: number): void {
+    if (!this.policy.lfu && idleSeconds >= 0) {
+      const now = this.clock.lruSeconds;
+      const idle = Math.min(idleSeconds, LRU_CLOCK_MAX);
+      const clock = now >= idle ? now - idle : LRU_CLOCK_MAX - (idle - now);
+      entry.lru = (entry.lru & FLAG_BITS) | clock;
+    } else if (this.policy.lfu && lfuCounter >= 0) {
+      entry.lru = (entry.lru & FLAG_BITS) | (this.lfuMinutes() << 8) | Math.min(lfuCounter, 255);
+    }
   }
 
   /** Seconds since the key was last accessed (OBJECT IDLETIME). */
@@ -294,8 +334,8 @@ export class Keyspace {
 
   /** Redis re-reads every key's clock when the policy switches between LRU and LFU. */
   resetAccessClocks(): void {
-    const initial = this.initialClock();
-    for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = (entry.lru & STRING_BITS) | initial;
+    const initial = this.initialClock() & CLOCK_BITS;
+    for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = (entry.lru & FLAG_BITS) | initial;
   }
 
   get totalKeys(): number {

@@ -86,27 +86,37 @@ function launch(command: string, args: string[], port: number, cleanup: () => vo
   );
 }
 
-/** A real redis-server. Fails (never skips) when it is not installed. */
-export async function startRedis(extraArgs: string[] = []): Promise<RunningServer> {
+export interface StartOptions {
+  /** Data directory to use and keep (default: a fresh one, removed when the server stops). */
+  dir?: string;
+}
+
+/** A real redis-server, without save points unless extraArgs set some. Fails (never skips) when it is not installed. */
+export async function startRedis(extraArgs: string[] = [], options: StartOptions = {}): Promise<RunningServer> {
   if (spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('redis-server is not installed: apt-get install -y redis-server redis-tools');
   }
-  const dir = mkdtempSync(join(tmpdir(), 'redis-oracle-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'redis-oracle-'));
   const port = await freePort();
   return launch(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
     port,
-    () => rmSync(dir, { recursive: true, force: true }),
+    () => {
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
   );
 }
 
-/** A cairn-server process; a config file, if any, goes first as redis-server expects. */
-export async function startCairn(extraArgs: string[] = [], configFile?: string): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
+/**
+ * A cairn-server process; a config file, if any, goes first as redis-server expects.
+ * Like the oracle, it starts without save points unless extraArgs set some.
+ */
+export async function startCairn(extraArgs: string[] = [], configFile?: string, options: StartOptions = {}): Promise<RunningServer> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'cairn-test-'));
   const port = await freePort();
   const file = configFile ? [configFile] : [];
-  return launch(process.execPath, [CAIRN_BIN, ...file, '--port', String(port), '--dir', dir, ...extraArgs], port, () =>
-    rmSync(dir, { recursive: true, force: true }),
-  );
+  return launch(process.execPath, [CAIRN_BIN, ...file, '--port', String(port), '--dir', dir, '--save', '', ...extraArgs], port, () => {
+    if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+  });
 }

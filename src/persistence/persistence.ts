@@ -1,0 +1,371 @@
+/**
+ * RDB persistence for one engine: SAVE (blocking), BGSAVE (an incremental snapshot in
+ * slices between requests), save points, loading at start-up, and the status INFO and
+ * stop-writes-on-bgsave-error read. Files are written to a temporary name, fsynced, and
+ * renamed over dbfilename, so a crash at any moment leaves the previous file intact.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import { ByteSource } from './byte-source.js';
+import { loadRdb, RdbError, type EncodingLimits } from './rdb-decoder.js';
+import { Snapshot } from './snapshot.js';
+
+/** Output bytes a slice produces before it yields to requests. */
+const SLICE_BYTES = 1024 * 1024;
+/** CPU time a slice may take, in ms. */
+const SLICE_MS = 2;
+/** After a failed BGSAVE, save points wait this long before trying again (Redis: 5 s). */
+const RETRY_AFTER_ERROR_MS = 5000;
+
+export function encodingLimits(engine: Engine): EncodingLimits {
+  const c = engine.config;
+  return {
+    hashMaxListpackEntries: c.hashMaxListpackEntries,
+    hashMaxListpackValue: c.hashMaxListpackValue,
+    setMaxIntsetEntries: c.setMaxIntsetEntries,
+    zsetMaxListpackEntries: c.zsetMaxListpackEntries,
+    zsetMaxListpackValue: c.zsetMaxListpackValue,
+  };
+}
+
+export class Persistence {
+  /** Unix seconds of the last successful save (LASTSAVE). */
+  lastSave = Math.floor(Date.now() / 1000);
+  /** keyspace.dirty when the last successful save began. */
+  private dirtyAtLastSave = 0;
+  private dirtyAtSaveStart = 0;
+  lastBgsaveOk = true;
+  lastBgsaveSeconds = -1;
+  private lastBgsaveTry = 0;
+  saves = 0;
+  lastLoad = { keys: 0, expired: 0 };
+  /** The snapshot BGSAVE is writing, or null. */
+  background: Snapshot | null = null;
+  private backgroundDone: Promise<boolean> | null = null;
+  private tempCounter = 0;
+  private cronTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly engine: Engine) {}
+
+  get path(): string {
+    return join(this.engine.config.dir, this.engine.config.dbfilename);
+  }
+
+  get changesSinceLastSave(): number {
+    return this.engine.keyspace.dirty - this.dirtyAtLastSave;
+  }
+
+  /** stop-writes-on-bgsave-error: writes are refused after a failed save while save points are set. */
+  get deniesWrites(): boolean {
+    const c = this.engine.config;
+    return c.stopWritesOnBgsaveError && c.savePoints.length > 0 && !this.lastBgsaveOk;
+  }
+
+  start(): void {
+    if (this.cronTimer !== null) return;
+    this.cronTimer = setInterval(() => this.cron(), 1000);
+    this.cronTimer.unref();
+  }
+
+  stop(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+  }
+
+  /** Save points: BGSAVE once enough changes are older than a point's seconds. */
+  cron(): void {
+    if (this.background !== null) return;
+    const now = Date.now();
+    const changes = this.changesSinceLastSave;
+    for (const sp of this.engine.config.savePoints) {
+      if (changes >= sp.changes && now - this.lastSave * 1000 >= sp.seconds * 1000 && (this.lastBgsaveOk || now - this.lastBgsaveTry > RETRY_AFTER_ERROR_MS)) {
+        this.engine.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
+        this.startBackground();
+        return;
+      }
+    }
+  }
+
+  private snapshot(): Snapshot {
+    const c = this.engine.config;
+    const policy = c.maxmemoryPolicy;
+    const accessInfo = policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none';
+    return new Snapshot(this.engine.keyspace, { compress: c.rdbcompression, accessInfo, aux: [['aof-base', '0']] });
+  }
+
+  /** A fresh temporary name: a cancelled BGSAVE may still be closing its own file. */
+  private tempPath(): string {
+    return join(this.engine.config.dir, `temp-${process.pid}-${++this.tempCounter}.rdb`);
+  }
+
+  /** SAVE: writes the whole dataset now, blocking. Returns an error text or null. */
+  saveSync(): string | null {
+    if (this.background !== null) return 'ERR Background save already in progress';
+    const started = Date.now();
+    this.dirtyAtSaveStart = this.engine.keyspace.dirty;
+    const tmp = this.tempPath();
+    const snap = this.snapshot();
+    let fd = -1;
+    try {
+      fd = openSync(tmp, 'w');
+      for (;;) {
+        const finished = snap.step(SLICE_BYTES * 8, Infinity);
+        const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
+        writeAll(fd, chunk);
+        if (finished) break;
+      }
+      fsyncSync(fd);
+      closeSync(fd);
+      fd = -1;
+      renameSync(tmp, this.path);
+      fsyncDir(this.engine.config.dir);
+    } catch (e) {
+      snap.abort();
+      if (fd >= 0) closeSync(fd);
+      removeQuietly(tmp);
+      this.engine.log.warning(`Failed saving the DB: ${(e as Error).message}`);
+      this.lastBgsaveOk = false;
+      return 'ERR';
+    }
+    this.saved(started);
+    this.engine.log.notice('DB saved on disk');
+    return null;
+  }
+
+  private finalBytes(snap: Snapshot): Buffer {
+    const out = snap.trailer();
+    // rdbchecksum no: Redis writes a zero checksum, which loaders skip.
+    if (!this.engine.config.rdbchecksum) out.fill(0, out.length - 8);
+    return out;
+  }
+
+  private saved(started: number): void {
+    this.dirtyAtLastSave = this.dirtyAtSaveStart;
+    this.lastSave = Math.floor(Date.now() / 1000);
+    this.lastBgsaveOk = true;
+    this.saves++;
+    void started;
+  }
+
+  /** BGSAVE: starts an incremental snapshot. Returns an error text or null. */
+  startBackground(): string | null {
+    if (this.background !== null) return 'ERR Background save already in progress';
+    this.lastBgsaveTry = Date.now();
+    this.dirtyAtSaveStart = this.engine.keyspace.dirty;
+    const snap = this.snapshot();
+    this.background = snap;
+    this.engine.log.notice(`Background saving started (${snap.keysTotal} keys, without fork: incremental snapshot)`);
+    this.backgroundDone = this.runBackground(snap);
+    return null;
+  }
+
+  private async runBackground(snap: Snapshot): Promise<boolean> {
+    const started = Date.now();
+    const tmp = this.tempPath();
+    let ok = false;
+    try {
+      const fh = await open(tmp, 'w');
+      try {
+        for (;;) {
+          if (snap.aborted) throw new Error('cancelled');
+          const finished = snap.step(SLICE_BYTES, performance.now() + SLICE_MS);
+          const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
+          if (chunk.length > 0) await fh.write(chunk);
+          else await new Promise((r) => setImmediate(r));
+          if (finished) break;
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (snap.aborted) throw new Error('cancelled');
+      await rename(tmp, this.path);
+      fsyncDir(this.engine.config.dir);
+      ok = true;
+    } catch (e) {
+      snap.abort();
+      await unlink(tmp).catch(() => {});
+      if (!snap.aborted || !cancelled.has(snap)) {
+        this.engine.log.warning(`Background saving error: ${(e as Error).message}`);
+        this.lastBgsaveOk = false;
+      } else {
+        this.engine.log.notice('Background saving cancelled');
+      }
+    }
+    cancelled.delete(snap);
+    this.lastBgsaveSeconds = Math.round((Date.now() - started) / 1000);
+    if (this.background === snap) {
+      this.background = null;
+      this.backgroundDone = null;
+    }
+    if (ok) {
+      this.saved(started);
+      this.engine.log.notice('Background saving terminated with success');
+    }
+    return ok;
+  }
+
+  /** Stops a BGSAVE in progress (FLUSHALL, shutdown, DEBUG RELOAD) and waits for it to let go. */
+  async cancelBackground(): Promise<void> {
+    const done = this.backgroundDone;
+    this.cancelBackgroundNow();
+    await done;
+  }
+
+  /** Stops a BGSAVE at once, for synchronous callers: its writer notices and removes its file. */
+  cancelBackgroundNow(): void {
+    const snap = this.background;
+    if (snap === null) return;
+    cancelled.add(snap);
+    snap.abort();
+    this.background = null;
+    this.backgroundDone = null;
+  }
+
+  /** DEBUG RELOAD: saves (unless told not to), empties the keyspace and loads the file back. */
+  reload(save: boolean): string | null {
+    if (save) {
+      this.cancelBackgroundNow();
+      if (this.saveSync() !== null) return 'ERR';
+    }
+    const ks = this.engine.keyspace;
+    for (const db of ks.dbs) this.engine.watches.touchDb(db);
+    ks.flushAll();
+    try {
+      this.loadFile(this.path);
+    } catch (e) {
+      this.engine.log.warning(`Error reloading ${this.path}: ${(e as Error).message}`);
+      return 'ERR Error trying to load the RDB dump, check server logs.';
+    }
+    return null;
+  }
+
+  /** FLUSHALL with save points configured writes the now empty dataset, as Redis does. */
+  afterFlushAll(): void {
+    this.cancelBackgroundNow();
+    if (this.engine.config.savePoints.length > 0) this.saveSync();
+  }
+
+  /**
+   * Before the process exits (SHUTDOWN, SIGTERM): stops a BGSAVE and, with save points
+   * configured or SHUTDOWN SAVE, saves synchronously. False when that save failed and
+   * the caller must not exit (unless forced).
+   */
+  shutdownSave(mode: 'default' | 'save' | 'nosave', force: boolean): boolean {
+    if (this.background !== null) {
+      this.engine.log.warning('There is a background save in progress: stopping it.');
+      this.cancelBackgroundNow();
+    }
+    const save = mode === 'save' || (mode === 'default' && this.engine.config.savePoints.length > 0);
+    if (!save) return true;
+    this.engine.log.notice('Saving the final RDB snapshot before exiting.');
+    if (this.saveSync() === null) return true;
+    this.engine.log.warning("Error trying to save the DB, can't exit.");
+    return force;
+  }
+
+  /**
+   * Loads dbfilename into the (empty) keyspace at start-up. Returns false with the error
+   * logged when the file exists but cannot be loaded: the caller must not start, and the
+   * file is left untouched.
+   */
+  loadAtStartup(): boolean {
+    this.removeStaleTempFiles();
+    const path = this.path;
+    if (!existsSync(path)) return true;
+    try {
+      this.loadFile(path);
+      return true;
+    } catch (e) {
+      const where = e instanceof RdbError ? ` at offset ${e.offset}` : '';
+      this.engine.log.warning(`Error loading ${path}${where}: ${(e as Error).message}. The file was left as it is.`);
+      return false;
+    }
+  }
+
+  /** Loads an RDB file on top of the current keyspace (callers flush first). Throws on error. */
+  loadFile(path: string): void {
+    const started = performance.now();
+    const size = statSync(path).size;
+    const src = ByteSource.fromFile(path, size);
+    const ks = this.engine.keyspace;
+    let lastLog = started;
+    let loaded = 0;
+    try {
+      const result = loadRdb(
+        src,
+        encodingLimits(this.engine),
+        {
+          key: (dbIndex, key, value, expireAt, idle, freq) => {
+            const db = ks.dbs[dbIndex]!;
+            if (db.keys.has(key)) throw new RdbError(`duplicate key '${key}' in database ${dbIndex}`, src.offset);
+            ks.restoreAccess(db.add(key, value, expireAt), idle, freq);
+            if ((++loaded & 0xffff) === 0 && performance.now() - lastLog > 2000) {
+              lastLog = performance.now();
+              const mb = src.offset / 1048576;
+              this.engine.log.notice(`Loading ${path}: ${loaded} keys, ${mb.toFixed(1)} MB of ${(size / 1048576).toFixed(1)} MB`);
+            }
+          },
+        },
+        ks.dbs.length,
+        Date.now(),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      this.lastLoad = { keys: result.keys, expired: result.expired };
+      this.engine.log.notice(
+        `DB loaded from disk: ${seconds.toFixed(3)} seconds, ${result.keys} keys, ${result.expired} expired keys skipped, ${(size / 1048576 / Math.max(seconds, 0.001)).toFixed(1)} MB/s`,
+      );
+    } finally {
+      src.close();
+    }
+    // Loaded data is what is on disk: nothing to save yet.
+    this.dirtyAtLastSave = this.engine.keyspace.dirty;
+  }
+
+  private removeStaleTempFiles(): void {
+    const dir = this.engine.config.dir;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (/^temp-\d+(-\d+)?\.rdb$/.test(name)) {
+        removeQuietly(join(dir, name));
+        this.engine.log.notice(`Removed ${name}, left behind by an interrupted save`);
+      }
+    }
+  }
+}
+
+/** Snapshots stopped on purpose (not failed): their end is logged as a cancellation. */
+const cancelled = new WeakSet<Snapshot>();
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+/** Makes a rename durable: the directory entry itself must reach the disk. */
+export function fsyncDir(dir: string): void {
+  let fd = -1;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic.
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Serializes keys and values in Redis's RDB format into a growing buffer. Used by
+ * snapshots (SAVE, BGSAVE, the AOF base file) and by DUMP. Cairn writes the plain
+ * encodings (a list as its elements, a hash as field/value pairs...), which every Redis
+ * since 2.x loads and converts to its compact encodings as its own config says.
+ */
+import { Crc64 } from './crc64.js';
+import { lzfCompress } from './lzf.js';
+import * as F from './rdb-format.js';
+import type { Entry, Value } from '../store/keyspace.js';
+import { ListValue } from '../store/list.js';
+import { SetValue } from '../store/set.js';
+import { HashValue } from '../store/hash.js';
+import { ZSetValue } from '../store/zset.js';
+
+/** Scratch space for LZF output; strings longer than this are stored uncompressed. */
+const LZF_SCRATCH_MAX = 64 * 1024 * 1024;
+let lzfScratch = Buffer.alloc(0);
+
+export class RdbEncoder {
+  private buf: Buffer;
+  private pos = 0;
+  readonly crc = new Crc64();
+  /** Bytes handed out by take() so far. */
+  written = 0;
+
+  constructor(
+    readonly compress: boolean,
+    initialSize = 64 * 1024,
+  ) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  /** Bytes produced and not yet taken. */
+  get pending(): number {
+    return this.pos;
+  }
+
+  /** The bytes produced since the last take(), folded into the checksum. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.crc.update(out);
+    this.written += out.length;
+    this.pos = 0;
+    return out;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const bigger = Buffer.allocUnsafe(size);
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** RDB length: 6, 14, 32 or 64 bits. */
+  length(n: number): void {
+    this.ensure(9);
+    if (n < 1 << 6) {
+      this.buf[this.pos++] = n;
+    } else if (n < 1 << 14) {
+      this.buf[this.pos++] = (F.LEN_14BIT << 6) | (n >> 8);
+      this.buf[this.pos++] = n & 0xff;
+    } else if (n <= 0xffffffff) {
+      this.buf[this.pos++] = F.LEN_32BIT;
+      this.buf.writeUInt32BE(n, this.pos);
+      this.pos += 4;
+    } else {
+      this.buf[this.pos++] = F.LEN_64BIT;
+      this.buf.writeBigUInt64BE(BigInt(n), this.pos);
+      this.pos += 8;
+    }
+  }
+
+  /**
+   * A string as Redis's rdbSaveRawString writes it: canonical integers of up to 11
+   * characters as int8/16/32, long strings LZF-compressed when that saves 4+ bytes.
+   */
+  string(s: string): void {
+    const n = s.length;
+    if (n <= 11 && n > 0 && this.integerString(s)) return;
+    if (this.compress && n > 20 && n <= LZF_SCRATCH_MAX && this.lzfString(s)) return;
+    this.length(n);
+    this.ensure(n);
+    this.pos += this.buf.latin1Write(s, this.pos, n);
+  }
+
+  private integerString(s: string): boolean {
+    const c0 = s.charCodeAt(0);
+    const negative = c0 === 45;
+    const first = negative ? 1 : 0;
+    if (first >= s.length) return false;
+    const d0 = s.charCodeAt(first);
+    if (d0 === 48 && (s.length > 1 || negative)) return false; // "0" only, never "-0" or "01"
+    let v = 0;
+    for (let i = first; i < s.length; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return false;
+      v = v * 10 + d;
+    }
+    if (negative) v = -v;
+    this.ensure(5);
+    if (v >= -128 && v <= 127) {
+      this.buf[this.pos++] = (F.LEN_ENCVAL << 6) | F.ENC_INT8;
+      this.buf.writeInt8(v, this.pos);
+      this.pos += 1;
+    } else if (v >= -32768 && v <= 32767) {
+      this.buf[this.pos++] = (F.LEN_ENCVAL << 6) | F.ENC_INT16;
+      this.buf.writeInt16LE(v, this.pos);
+      this.pos += 2;
+    } else if (v >= -2147483648 && v <= 2147483647) {
+      this.buf[this.pos++] = (F.LEN_ENCVAL << 6) | F.ENC_INT32;
+      this.buf.writeInt32LE(v, this.pos);
+      this.pos += 4;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private lzfString(s: string): boolean {
+    const input = Buffer.from(s, 'latin1');
+    if (lzfScratch.length < input.length) lzfScratch = Buffer.allocUnsafe(Math.max(input.length, 4096));
+    // Worth it only when it saves at least 4 bytes (Redis's rule).
+    const compressed = lzfCompress(input, lzfScratch.subarray(0, input.length - 4));
+    if (compressed === 0) return false;
+    this.byte((F.LEN_ENCVAL << 6) | F.ENC_LZF);
+    this.length(compressed);
+    this.length(input.length);
+    this.raw(lzfScratch.subarray(0, compressed));
+    return true;
+  }
+
+  /** 8-byte little-endian IEEE double (ZSET_2 scores). */
+  binaryDouble(d: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(d, this.pos);
+    this.pos += 8;
+  }
+
+  header(): void {
+    this.raw(Buffer.from(`REDIS${String(F.RDB_VERSION).padStart(4, '0')}`, 'latin1'));
+  }
+
+  aux(key: string, value: string): void {
+    this.byte(F.OPCODE_AUX);
+    this.string(key);
+    this.string(value);
+  }
+
+  selectDb(db: number, size: number, expires: number): void {
+    this.byte(F.OPCODE_SELECTDB);
+    this.length(db);
+    this.byte(F.OPCODE_RESIZEDB);
+    this.length(size);
+    this.length(expires);
+  }
+
+  /** One key: its expiry, optional LRU idle time or LFU counter, type, name and value. */
+  keyValue(key: string, entry: Entry, idleSeconds: number, lfuCounter: number): void {
+    if (entry.expireAt !== 0) {
+      this.byte(F.OPCODE_EXPIRETIME_MS);
+      this.ensure(8);
+      this.buf.writeBigInt64LE(BigInt(entry.expireAt), this.pos);
+      this.pos += 8;
+    }
+    if (idleSeconds >= 0) {
+      this.byte(F.OPCODE_IDLE);
+      this.length(idleSeconds);
+    }
+    if (lfuCounter >= 0) {
+      this.byte(F.OPCODE_FREQ);
+      this.byte(lfuCounter);
+    }
+    this.byte(objectType(entry.value));
+    this.string(key);
+    this.value(entry.value);
+  }
+
+  /** The value's body (after its type byte). */
+  value(v: Value): void {
+    if (typeof v === 'string') {
+      this.string(v);
+    } else if (v instanceof ListValue) {
+      this.length(v.length);
+      for (let i = 0; i < v.length; i++) this.string(v.at(i));
+    } else if (v instanceof SetValue) {
+      this.length(v.size);
+      for (const m of v.values()) this.string(m);
+    } else if (v instanceof HashValue) {
+      this.length(v.size);
+      for (const [f, val] of v.fields) {
+        this.string(f);
+        this.string(val);
+      }
+    } else if (v instanceof ZSetValue) {
+      this.length(v.size);
+      // Highest score first, as Redis writes: a loader inserting at the head does no search.
+      for (let n = v.list.tail; n !== null && n !== v.list.head; n = n.backward) {
+        this.string(n.member);
+        this.binaryDouble(n.score);
+      }
+    } else {
+      throw new Error(`cannot serialize a value of type ${v.type}`);
+    }
+  }
+
+  eof(): void {
+    this.byte(F.OPCODE_EOF);
+  }
+}
+
+export function objectType(v: Value): number {
+  if (typeof v === 'string') return F.TYPE_STRING;
+  if (v instanceof ListValue) return F.TYPE_LIST;
+  if (v instanceof SetValue) return F.TYPE_SET;
+  if (v instanceof HashValue) return F.TYPE_HASH;
+  if (v instanceof ZSetValue) return F.TYPE_ZSET_2;
+  throw new Error(`cannot serialize a value of type ${v.type}`);
+}
