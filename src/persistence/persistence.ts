@@ -46,6 +46,8 @@ export class Persistence {
   private backgroundDone: Promise<boolean> | null = null;
   private tempCounter = 0;
   private cronTimer: NodeJS.Timeout | null = null;
+  /** Output per BGSAVE slice; tests make it small to interleave many writes with one snapshot. */
+  sliceBytes = SLICE_BYTES;
 
   constructor(private readonly engine: Engine) {}
 
@@ -170,7 +172,7 @@ export class Persistence {
       try {
         for (;;) {
           if (snap.aborted) throw new Error('cancelled');
-          const finished = snap.step(SLICE_BYTES, performance.now() + SLICE_MS);
+          const finished = snap.step(this.sliceBytes, performance.now() + SLICE_MS);
           const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
           if (chunk.length > 0) await fh.write(chunk);
           else await new Promise((r) => setImmediate(r));
