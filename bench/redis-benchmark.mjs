@@ -60,7 +60,7 @@ async function startServer(kind) {
   const [cmd, args] =
     kind === 'redis'
       ? pin(0, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir])
-      : pin(0, process.execPath, [join(ROOT, 'bin', 'cairn-server'), '--port', String(port), '--dir', dir]);
+      : pin(0, process.execPath, [join(ROOT, 'bin', 'cairn-server'), '--port', String(port), '--save', '', '--dir', dir]);
   const child = spawn(cmd, args, { stdio: 'ignore' });
   await waitPing(port);
   // With taskset, the server is the child of taskset's exec: same PID.

@@ -15,7 +15,7 @@ import { Snapshot } from './snapshot.js';
 /** Output bytes a slice produces before it yields to requests. */
 const SLICE_BYTES = 1024 * 1024;
 /** CPU time a slice may take, in ms. */
-const SLICE_MS = 2;
+const SLICE_MS = 1;
 /** After a failed BGSAVE, save points wait this long before trying again (Redis: 5 s). */
 const RETRY_AFTER_ERROR_MS = 5000;
 
