@@ -101,8 +101,19 @@ const sections: Record<string, Section> = {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', e.persistence.lastLoad.expired],
     ['rdb_last_load_keys_loaded', e.persistence.lastLoad.keys],
+    // The append-only file is not implemented: these are Redis's values with appendonly no.
     ['aof_enabled', 0],
     ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', -1],
+    ['aof_current_rewrite_time_sec', -1],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_rewrites', 0],
+    ['aof_rewrites_consecutive_failures', 0],
+    ['aof_last_write_status', 'ok'],
+    ['aof_last_cow_size', 0],
+    ['module_fork_in_progress', 0],
+    ['module_fork_last_cow_size', 0],
   ],
   stats: (e) => {
     const ks = e.keyspace.stats;

@@ -60,7 +60,7 @@ export const persistenceCommands: CommandDecl[] = [
     flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
     acl: ['admin', 'slow', 'dangerous'],
     group: 'server',
-    summary: 'Synchronously saves the database(s) to disk.',
+    summary: 'Synchronously save the dataset to disk',
     since: '1.0.0',
     complexity: 'O(N) where N is the total number of keys in all databases',
     handler: (s) => {
@@ -75,7 +75,7 @@ export const persistenceCommands: CommandDecl[] = [
     flags: ['admin', 'noscript', 'no_async_loading'],
     acl: ['admin', 'slow', 'dangerous'],
     group: 'server',
-    summary: 'Asynchronously saves the database(s) to disk.',
+    summary: 'Asynchronously save the dataset to disk',
     since: '1.0.0',
     complexity: 'O(1)',
     handler: (s, argv) => {
@@ -91,7 +91,7 @@ export const persistenceCommands: CommandDecl[] = [
     flags: ['loading', 'stale', 'fast'],
     acl: ['admin', 'fast', 'dangerous'],
     group: 'server',
-    summary: 'Returns the Unix timestamp of the last successful save to disk.',
+    summary: 'Get the UNIX time stamp of the last successful save to disk',
     since: '1.0.0',
     complexity: 'O(1)',
     tips: ['nondeterministic_output'],
@@ -105,7 +105,7 @@ export const persistenceCommands: CommandDecl[] = [
     keys: [1, 1, 1],
     keyFlags: ['RO', 'access'],
     group: 'generic',
-    summary: 'Returns a serialized representation of the value stored at a key.',
+    summary: 'Return a serialized version of the value stored at the specified key.',
     since: '2.6.0',
     complexity:
       'O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).',
@@ -125,7 +125,7 @@ export const persistenceCommands: CommandDecl[] = [
     keys: [1, 1, 1],
     keyFlags: ['OW', 'update'],
     group: 'generic',
-    summary: 'Creates a key from the serialized representation of a value.',
+    summary: 'Create a key using the provided serialized value, previously obtained using DUMP.',
     since: '2.6.0',
     complexity:
       'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',

@@ -312,7 +312,7 @@ export const PARAMS: readonly ParamDecl[] = [
     },
   }),
   bool('rdbcompression', 'rdbcompression'),
-  bool('rdbchecksum', 'rdbchecksum'),
+  bool('rdbchecksum', 'rdbchecksum', { immutable: true }),
   bool('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
   bool('appendonly', 'appendonly', {
     set: (c, v) => {

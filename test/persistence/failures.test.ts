@@ -137,6 +137,26 @@ describe('persistence failures', () => {
     c.close();
   });
 
+  it('DEBUG RELOAD saves and loads back; FLUSHALL with save points leaves an empty dump.rdb', async () => {
+    const dir = fresh();
+    const cairn = await startCairn(['--enable-debug-command', 'yes', '--save', '3600 1'], undefined, { dir });
+    running.push(cairn);
+    const c = await RawClient.connect(cairn.port);
+    await c.call('RPUSH', 'l', 'a', 'b');
+    await c.call('SET', 's', 'v', 'PX', '100000');
+    assert.equal(await c.call('DEBUG', 'RELOAD'), '+OK\r\n');
+    assert.equal(await c.call('LRANGE', 'l', '0', '-1'), '*2\r\n$1\r\na\r\n$1\r\nb\r\n');
+    assert.match(await c.call('PTTL', 's'), /^:(99\d{3}|100000)\r\n$/);
+    await c.call('SET', 'unsaved', '1');
+    assert.equal(await c.call('DEBUG', 'RELOAD', 'NOSAVE'), '+OK\r\n');
+    assert.equal(await c.call('EXISTS', 'unsaved'), ':0\r\n');
+    assert.equal(await c.call('FLUSHALL'), '+OK\r\n');
+    assert.equal(await info(c, 'rdb_changes_since_last_save'), '0');
+    assert.equal(await c.call('DEBUG', 'RELOAD', 'NOSAVE'), '+OK\r\n');
+    assert.equal(await c.call('DBSIZE'), ':0\r\n');
+    c.close();
+  });
+
   it('save points trigger BGSAVE; SHUTDOWN saves, NOSAVE does not; the next start loads the file', async () => {
     const dir = fresh();
     const cairn = await startCairn(['--save', '1 3'], undefined, { dir });
