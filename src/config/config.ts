@@ -51,6 +51,7 @@ export class ConfigValues {
   dbfilename = 'dump.rdb';
   rdbcompression = true;
   rdbchecksum = true;
+  rdbSaveIncrementalFsync = true;
   stopWritesOnBgsaveError = true;
   appendonly = false;
   hashMaxListpackEntries = 512;
@@ -314,6 +315,7 @@ export const PARAMS: readonly ParamDecl[] = [
   bool('rdbcompression', 'rdbcompression'),
   bool('rdbchecksum', 'rdbchecksum', { immutable: true }),
   bool('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
+  bool('rdb-save-incremental-fsync', 'rdbSaveIncrementalFsync'),
   bool('appendonly', 'appendonly', {
     set: (c, v) => {
       const b = parseBool(v);

@@ -16,6 +16,8 @@ import { Snapshot } from './snapshot.js';
 const SLICE_BYTES = 1024 * 1024;
 /** CPU time a slice may take, in ms. */
 const SLICE_MS = 1;
+/** rdb-save-incremental-fsync: fsync every this many bytes, so the final fsync is short and the page cache does not balloon. */
+const INCREMENTAL_FSYNC_BYTES = 32 * 1024 * 1024;
 /** After a failed BGSAVE, save points wait this long before trying again (Redis: 5 s). */
 const RETRY_AFTER_ERROR_MS = 5000;
 
@@ -62,7 +64,8 @@ export class Persistence {
   /** stop-writes-on-bgsave-error: writes are refused after a failed save while save points are set. */
   get deniesWrites(): boolean {
     const c = this.engine.config;
-    return c.stopWritesOnBgsaveError && c.savePoints.length > 0 && !this.lastBgsaveOk;
+    // lastBgsaveOk first: on every command's path, the common case is one field read.
+    return !this.lastBgsaveOk && c.stopWritesOnBgsaveError && c.savePoints.length > 0;
   }
 
   start(): void {
@@ -112,10 +115,16 @@ export class Persistence {
     let fd = -1;
     try {
       fd = openSync(tmp, 'w');
+      let unsynced = 0;
       for (;;) {
         const finished = snap.step(SLICE_BYTES * 8, Infinity);
         const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
         writeAll(fd, chunk);
+        unsynced += chunk.length;
+        if (this.engine.config.rdbSaveIncrementalFsync && unsynced >= INCREMENTAL_FSYNC_BYTES) {
+          fsyncSync(fd);
+          unsynced = 0;
+        }
         if (finished) break;
       }
       fsyncSync(fd);
@@ -170,12 +179,18 @@ export class Persistence {
     try {
       const fh = await open(tmp, 'w');
       try {
+        let unsynced = 0;
         for (;;) {
           if (snap.aborted) throw new Error('cancelled');
           const finished = snap.step(this.sliceBytes, performance.now() + SLICE_MS);
           const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
           if (chunk.length > 0) await fh.write(chunk);
           else await new Promise((r) => setImmediate(r));
+          unsynced += chunk.length;
+          if (this.engine.config.rdbSaveIncrementalFsync && unsynced >= INCREMENTAL_FSYNC_BYTES) {
+            await fh.sync();
+            unsynced = 0;
+          }
           if (finished) break;
         }
         await fh.sync();

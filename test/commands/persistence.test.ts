@@ -10,7 +10,7 @@ const scripts: Script[] = [
   ['SET a 1', 'SAVE', 'DBSIZE', '?LASTSAVE', 'BGSAVE SCHEDULE', '#sleep 300', 'GET a'],
   ['CONFIG GET save', 'CONFIG SET save "100 2 50 3"', 'CONFIG GET save', 'CONFIG SET save "+10 1"', 'CONFIG GET save', 'CONFIG SET save ""', 'CONFIG GET save'],
   ['CONFIG SET save "0 1"', 'CONFIG SET save "10"', 'CONFIG SET save "10 -1"', 'CONFIG SET save "10 x"', 'CONFIG SET save "  10 1"', 'CONFIG GET save'],
-  ['CONFIG GET dbfilename', 'CONFIG SET dbfilename other.rdb', '%CONFIG GET rdbc*', 'CONFIG GET stop-writes-on-bgsave-error', 'CONFIG SET rdbcompression no', 'CONFIG GET rdbcompression', 'CONFIG SET rdbchecksum maybe'],
+  ['CONFIG GET dbfilename', 'CONFIG SET dbfilename other.rdb', '%CONFIG GET rdbc*', 'CONFIG GET rdb-save-incremental-fsync', 'CONFIG SET rdb-save-incremental-fsync no', 'CONFIG GET rdb-save-incremental-fsync', 'CONFIG GET stop-writes-on-bgsave-error', 'CONFIG SET rdbcompression no', 'CONFIG GET rdbcompression', 'CONFIG SET rdbchecksum maybe'],
   ['SET s hello', 'SET n 12', 'RPUSH l a b', 'DUMP s', 'DUMP n', '?DUMP l'],
 ];
 
