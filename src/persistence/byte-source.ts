@@ -146,16 +146,4 @@ export class ByteSource {
     this.pos += 8;
     return v;
   }
-
-  /** Up to n bytes from the current position, without consuming them (for messages). */
-  peekLine(max: number): Buffer | null {
-    try {
-      this.need(1);
-    } catch {
-      return null;
-    }
-    let end = this.pos;
-    while (end < this.end && end - this.pos < max && this.buf[end] !== 0x0a) end++;
-    return this.buf.subarray(this.pos, end);
-  }
 }

@@ -108,7 +108,6 @@ export class Persistence {
   /** SAVE: writes the whole dataset now, blocking. Returns an error text or null. */
   saveSync(): string | null {
     if (this.background !== null) return 'ERR Background save already in progress';
-    const started = Date.now();
     this.dirtyAtSaveStart = this.engine.keyspace.dirty;
     const tmp = this.tempPath();
     const snap = this.snapshot();
@@ -140,7 +139,7 @@ export class Persistence {
       this.lastBgsaveOk = false;
       return 'ERR';
     }
-    this.saved(started);
+    this.saved();
     this.engine.log.notice('DB saved on disk');
     return null;
   }
@@ -152,12 +151,11 @@ export class Persistence {
     return out;
   }
 
-  private saved(started: number): void {
+  private saved(): void {
     this.dirtyAtLastSave = this.dirtyAtSaveStart;
     this.lastSave = Math.floor(Date.now() / 1000);
     this.lastBgsaveOk = true;
     this.saves++;
-    void started;
   }
 
   /** BGSAVE: starts an incremental snapshot. Returns an error text or null. */
@@ -218,7 +216,7 @@ export class Persistence {
       this.backgroundDone = null;
     }
     if (ok) {
-      this.saved(started);
+      this.saved();
       this.engine.log.notice('Background saving terminated with success');
     }
     return ok;

@@ -21,8 +21,6 @@ export class RdbEncoder {
   private buf: Buffer;
   private pos = 0;
   readonly crc = new Crc64();
-  /** Bytes handed out by take() so far. */
-  written = 0;
 
   constructor(
     readonly compress: boolean,
@@ -40,7 +38,6 @@ export class RdbEncoder {
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.pos));
     this.crc.update(out);
-    this.written += out.length;
     this.pos = 0;
     return out;
   }

@@ -3,20 +3,9 @@ import { describe, it } from 'node:test';
 import { ConfigValues } from '../../src/config/config.js';
 import { Engine } from '../../src/engine/engine.js';
 import { Logger } from '../../src/engine/log.js';
-import type { Transport } from '../../src/engine/session.js';
+import { detached } from '../helpers/engine.js';
 import { RespWriter } from '../../src/protocol/reply.js';
 
-/** A transport with no socket behind it, for driving the engine directly. */
-const detached: Transport = {
-  addr: 'test:0',
-  laddr: 'test:0',
-  fd: -1,
-  close: () => {},
-  flushSoon: () => {},
-  queryBufferBytes: () => 0,
-  outputBufferBytes: () => 0,
-  resume: () => {},
-};
 
 function setup() {
   const engine = new Engine(new ConfigValues(), new Logger('', true));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ConfigValues } from '../../src/config/config.js';
 import { Engine } from '../../src/engine/engine.js';
 import { Logger } from '../../src/engine/log.js';
-import type { Transport } from '../../src/engine/session.js';
+import { detached } from '../helpers/engine.js';
 import { RespWriter } from '../../src/protocol/reply.js';
 import { ByteSource } from '../../src/persistence/byte-source.js';
 import { loadRdb } from '../../src/persistence/rdb-decoder.js';
@@ -19,16 +19,6 @@ import { dumpPayload } from '../../src/persistence/dump.js';
 import { encodingLimits } from '../../src/persistence/persistence.js';
 import type { Keyspace, Value } from '../../src/store/keyspace.js';
 
-const detached: Transport = {
-  addr: 'test:0',
-  laddr: 'test:0',
-  fd: -1,
-  close: () => {},
-  flushSoon: () => {},
-  queryBufferBytes: () => 0,
-  outputBufferBytes: () => 0,
-  resume: () => {},
-};
 
 /** db:key -> serialized value and expiry: a comparable picture of a keyspace. */
 function picture(ks: Keyspace): Map<string, string> {
