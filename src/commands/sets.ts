@@ -7,21 +7,20 @@ import { distinctRandom } from '../store/hash.js';
 import { SetValue } from '../store/set.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
-import { NOT_INTEGER, SYNTAX, WRONGTYPE, parseInt64, readTyped } from './util.js';
+import { NOT_INTEGER, SYNTAX, WRONGTYPE, isIntegerString, parseInt64, readTyped } from './util.js';
 
 
-const isInteger = (m: string) => m.length <= 20 && parseInt64(m) !== null;
 
 /** Adds member, converting an intset to a hashtable as Redis does. */
 function addMember(s: Session, set: SetValue, member: string): boolean {
   const added = set.add(member);
-  if (added && set.intset && (!isInteger(member) || set.size > s.engine.config.setMaxIntsetEntries)) set.intset = false;
+  if (added && set.intset && (!isIntegerString(member) || set.size > s.engine.config.setMaxIntsetEntries)) set.intset = false;
   return added;
 }
 
 /** A new set, created as Redis's setTypeCreate would for its first member. */
 function newSet(first: string): SetValue {
-  return new SetValue(isInteger(first));
+  return new SetValue(isIntegerString(first));
 }
 
 const readSet = (s: Session, key: string, write = false) => readTyped(s, key, SetValue, write);

@@ -54,6 +54,11 @@ export function parseInt64Exact(s: string): bigint | null {
   return Number.isSafeInteger(n) ? BigInt(n) : BigInt(s);
 }
 
+/** A string Redis's string2ll accepts in canonical form: what an intset may hold. */
+export function isIntegerString(s: string): boolean {
+  return s.length <= 20 && parseInt64(s) !== null;
+}
+
 /** Redis's getLongLongFromObjectOrReply: the integer, or null after replying the error. */
 export function intArg(s: Session, arg: string, error = NOT_INTEGER): number | null {
   const n = parseInt64(arg);

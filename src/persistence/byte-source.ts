@@ -70,7 +70,8 @@ export class ByteSource {
   /** Makes n bytes available at pos, reading more of the file if need be. */
   private need(n: number): void {
     if (this.end - this.pos >= n) return;
-    if (this.fd === null) throw new TruncatedError(this.size);
+    // A length read from corrupt input must fail as a short file, not as a huge allocation.
+    if (this.fd === null || this.base + this.pos + n > this.size) throw new TruncatedError(this.size);
     this.flushCrc();
     const keep = this.end - this.pos;
     let target = this.buf;

@@ -45,7 +45,6 @@ export class Persistence {
   lastLoad = { keys: 0, expired: 0 };
   /** The snapshot BGSAVE is writing, or null. */
   background: Snapshot | null = null;
-  private backgroundDone: Promise<boolean> | null = null;
   private tempCounter = 0;
   private cronTimer: NodeJS.Timeout | null = null;
   /** Output per BGSAVE slice; tests make it small to interleave many writes with one snapshot. */
@@ -166,7 +165,7 @@ export class Persistence {
     const snap = this.snapshot();
     this.background = snap;
     this.engine.log.notice(`Background saving started (${snap.keysTotal} keys, without fork: incremental snapshot)`);
-    this.backgroundDone = this.runBackground(snap);
+    void this.runBackground(snap);
     return null;
   }
 
@@ -211,10 +210,7 @@ export class Persistence {
     }
     cancelled.delete(snap);
     this.lastBgsaveSeconds = Math.round((Date.now() - started) / 1000);
-    if (this.background === snap) {
-      this.background = null;
-      this.backgroundDone = null;
-    }
+    if (this.background === snap) this.background = null;
     if (ok) {
       this.saved();
       this.engine.log.notice('Background saving terminated with success');
@@ -222,21 +218,13 @@ export class Persistence {
     return ok;
   }
 
-  /** Stops a BGSAVE in progress (FLUSHALL, shutdown, DEBUG RELOAD) and waits for it to let go. */
-  async cancelBackground(): Promise<void> {
-    const done = this.backgroundDone;
-    this.cancelBackgroundNow();
-    await done;
-  }
-
-  /** Stops a BGSAVE at once, for synchronous callers: its writer notices and removes its file. */
+  /** Stops a BGSAVE at once (FLUSHALL, shutdown, DEBUG RELOAD): its writer notices and removes its file. */
   cancelBackgroundNow(): void {
     const snap = this.background;
     if (snap === null) return;
     cancelled.add(snap);
     snap.abort();
     this.background = null;
-    this.backgroundDone = null;
   }
 
   /** DEBUG RELOAD: saves (unless told not to), empties the keyspace and loads the file back. */

@@ -15,7 +15,10 @@ import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
 import { HashValue } from '../store/hash.js';
 import { ZSetValue } from '../store/zset.js';
-import { parseDouble, parseInt64 } from '../commands/util.js';
+import { isIntegerString, parseDouble } from '../commands/util.js';
+
+/** V8's longest string: no value Cairn can hold decompresses to more. */
+const MAX_STRING = 536_870_888;
 
 export class RdbError extends Error {
   constructor(
@@ -34,8 +37,6 @@ export interface EncodingLimits {
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
 }
-
-const isIntegerMember = (m: string) => m.length <= 20 && parseInt64(m) !== null;
 
 export class RdbDecoder {
   constructor(
@@ -87,6 +88,7 @@ export class RdbDecoder {
       case F.ENC_LZF: {
         const clen = this.length();
         const len = this.length();
+        if (len > MAX_STRING) this.fail(`LZF string of ${len} bytes is longer than any value`);
         const compressed = this.src.view(clen);
         const out = Buffer.allocUnsafe(len);
         if (!lzfDecompress(compressed, out)) this.fail('invalid LZF compressed string');
@@ -220,7 +222,7 @@ export class RdbDecoder {
 
   private setOf(members: string[]): SetValue | null {
     if (members.length === 0) return null;
-    const intset = members.length <= this.limits.setMaxIntsetEntries && members.every(isIntegerMember);
+    const intset = members.length <= this.limits.setMaxIntsetEntries && members.every(isIntegerString);
     const set = new SetValue(intset);
     for (const m of members) if (!set.add(m)) this.fail('duplicate set member');
     return set;

@@ -7,6 +7,7 @@
 import { Crc64 } from './crc64.js';
 import { lzfCompress } from './lzf.js';
 import * as F from './rdb-format.js';
+import { parseInt64 } from '../commands/util.js';
 import type { Entry, Value } from '../store/keyspace.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
@@ -95,19 +96,9 @@ export class RdbEncoder {
   }
 
   private integerString(s: string): boolean {
-    const c0 = s.charCodeAt(0);
-    const negative = c0 === 45;
-    const first = negative ? 1 : 0;
-    if (first >= s.length) return false;
-    const d0 = s.charCodeAt(first);
-    if (d0 === 48 && (s.length > 1 || negative)) return false; // "0" only, never "-0" or "01"
-    let v = 0;
-    for (let i = first; i < s.length; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return false;
-      v = v * 10 + d;
-    }
-    if (negative) v = -v;
+    // parseInt64 accepts only the canonical form ("0", never "-0" or "01"), as Redis requires.
+    const v = parseInt64(s);
+    if (v === null) return false;
     this.ensure(5);
     if (v >= -128 && v <= 127) {
       this.buf[this.pos++] = (F.LEN_ENCVAL << 6) | F.ENC_INT8;

@@ -158,6 +158,11 @@ describe('RESTORE answers bad arguments and payloads as Redis does', () => {
       ['RESTORE', 'b5', '0', payloadOf('\x00\xc3\x05\x0a\x00hello')],
       ['RESTORE', 'b6', '0', payloadOf('\x00\x05hello')],
       ['GET', 'b6'],
+      // Lengths from a corrupt payload far beyond the data: an error, never an allocation.
+      ['RESTORE', 'h1', '0', payloadOf('\x00\xc3\x05\x81\x00\x00\x10\x00\x00\x00\x00\x00hello')],
+      ['RESTORE', 'h2', '0', payloadOf('\x00\x81\x00\x00\x10\x00\x00\x00\x00\x00hello')],
+      ['RESTORE', 'h3', '0', payloadOf('\x01\x81\x00\x00\x10\x00\x00\x00\x00\x00\x01a')],
+      ['RESTORE', 'h4', '0', payloadOf('\x00\xc3\x05\x80\x7f\xff\xff\xffhello')],
       ['KEYS', 'b*'],
       ['DUMP', 'missing'],
       ['DUMP'],
