@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { Engine } from '../engine/engine.js';
+import { DirLock } from '../persistence/dir-lock.js';
 import { Logger } from '../engine/log.js';
 import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
 import { CairnServer } from '../server/server.js';
@@ -45,6 +46,16 @@ export async function main(argv: string[]): Promise<number> {
     log.warning(`Can't chdir to '${values.dir}': ${(e as Error).message}`);
     return 1;
   }
+  // One process per data directory: another Cairn (server or embedded) saving here would
+  // overwrite our dump.rdb.
+  let lock: DirLock;
+  try {
+    lock = DirLock.acquire(values.dir);
+  } catch (e) {
+    log.warning((e as Error).message);
+    return 1;
+  }
+  process.on('exit', () => lock.release());
   const engine = new Engine(values, log);
   engine.configFile = file;
   if (!engine.persistence.loadAtStartup()) return 1;

@@ -9,7 +9,7 @@ import { ConfigValues, findParam, parseSavePoints, type SavePoint } from './conf
 
 export class ConfigError extends Error {}
 
-interface Directive {
+export interface Directive {
   name: string;
   args: string[];
   /** Where it came from, for the error message. */

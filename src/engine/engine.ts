@@ -3,6 +3,7 @@
  * one session. The network server and the embedded API both drive this; neither the
  * engine nor the commands know about sockets.
  */
+import { resolve } from 'node:path';
 import { ConfigValues } from '../config/config.js';
 import { ActiveExpirer } from '../store/expiry.js';
 import { Clock } from '../store/clock.js';
@@ -95,6 +96,8 @@ export class Engine {
   /** Commands per second over the last sampling period (INFO instantaneous_ops_per_sec). */
   opsPerSec = 0;
   private opsSample = { at: Date.now(), commands: 0 };
+  /** False when embedded in an application: never chdir, never exit. */
+  ownsProcess = true;
   /** The directory last chdir'ed to; the embedded API leaves the process's own alone. */
   private appliedDir: string;
 
@@ -132,7 +135,11 @@ export class Engine {
     if (switched) this.keyspace.resetAccessClocks();
     this.log.level = this.config.loglevel;
     // CONFIG SET dir moves the working directory, as in Redis; the value was validated.
-    if (this.config.dir !== this.appliedDir) {
+    // An embedded engine shares its process with the application: paths are absolute.
+    if (this.config.dir !== this.appliedDir && !this.ownsProcess) {
+      this.config.dir = resolve(this.config.dir);
+      this.appliedDir = this.config.dir;
+    } else if (this.config.dir !== this.appliedDir) {
       process.chdir(this.config.dir);
       this.appliedDir = this.config.dir;
       this.config.dir = process.cwd();
@@ -172,8 +179,9 @@ export class Engine {
    * instant. Callers running long batches call it again every so often.
    */
   beginBatch(): void {
-    this.clock.update();
-    this.tick = performance.now();
+    const now = performance.now();
+    this.clock.updateAt(now);
+    this.tick = now;
   }
 
   /**
@@ -369,6 +377,15 @@ export class Engine {
       return false;
     }
     return this.pauseAll || cmd.isWrite || cmd.flagSet.has('may_replicate');
+  }
+
+  isPostponed(s: Session): boolean {
+    return this.postponed.has(s);
+  }
+
+  /** Forgets a command postponed by CLIENT PAUSE whose caller cannot wait for it. */
+  cancelPostponed(s: Session): void {
+    this.postponed.delete(s);
   }
 
   pause(until: number, all: boolean): void {

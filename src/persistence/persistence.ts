@@ -49,6 +49,8 @@ export class Persistence {
   private cronTimer: NodeJS.Timeout | null = null;
   /** Output per BGSAVE slice; tests make it small to interleave many writes with one snapshot. */
   sliceBytes = SLICE_BYTES;
+  /** Set for an in-memory embedded database: why SAVE and friends cannot write. */
+  disabled: string | null = null;
 
   constructor(private readonly engine: Engine) {}
 
@@ -106,6 +108,7 @@ export class Persistence {
 
   /** SAVE: writes the whole dataset now, blocking. Returns an error text or null. */
   saveSync(): string | null {
+    if (this.disabled !== null) return this.disabled;
     if (this.background !== null) return 'ERR Background save already in progress';
     this.dirtyAtSaveStart = this.engine.keyspace.dirty;
     const tmp = this.tempPath();
@@ -159,6 +162,7 @@ export class Persistence {
 
   /** BGSAVE: starts an incremental snapshot. Returns an error text or null. */
   startBackground(): string | null {
+    if (this.disabled !== null) return this.disabled;
     if (this.background !== null) return 'ERR Background save already in progress';
     this.lastBgsaveTry = Date.now();
     this.dirtyAtSaveStart = this.engine.keyspace.dirty;
@@ -229,6 +233,7 @@ export class Persistence {
 
   /** DEBUG RELOAD: saves (unless told not to), empties the keyspace and loads the file back. */
   reload(save: boolean): string | null {
+    if (this.disabled !== null) return this.disabled;
     if (save) {
       this.cancelBackgroundNow();
       if (this.saveSync() !== null) return 'ERR';
@@ -275,16 +280,25 @@ export class Persistence {
    * file is left untouched.
    */
   loadAtStartup(): boolean {
-    this.removeStaleTempFiles();
-    const path = this.path;
-    if (!existsSync(path)) return true;
     try {
-      this.loadFile(path);
+      this.loadExisting();
       return true;
     } catch (e) {
-      const where = e instanceof RdbError ? ` at offset ${e.offset}` : '';
-      this.engine.log.warning(`Error loading ${path}${where}: ${(e as Error).message}. The file was left as it is.`);
+      this.engine.log.warning((e as Error).message);
       return false;
+    }
+  }
+
+  /** loadAtStartup's work; throws an Error whose message names the file and the offset. */
+  loadExisting(): void {
+    this.removeStaleTempFiles();
+    const path = this.path;
+    if (!existsSync(path)) return;
+    try {
+      this.loadFile(path);
+    } catch (e) {
+      const where = e instanceof RdbError ? ` at offset ${e.offset}` : '';
+      throw new Error(`Error loading ${path}${where}: ${(e as Error).message}. The file was left as it is.`, { cause: e });
     }
   }
 

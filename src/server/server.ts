@@ -31,7 +31,11 @@ export class CairnServer {
   private cron: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
 
-  constructor(readonly engine: Engine) {}
+  /** ownsEngine: false when the engine belongs to an embedded database that outlives us. */
+  constructor(
+    readonly engine: Engine,
+    private readonly options: { ownsEngine?: boolean } = {},
+  ) {}
 
   /** Listens on every bind address; rejects when a required one fails. */
   async listen(): Promise<void> {
@@ -120,7 +124,7 @@ export class CairnServer {
       this.cron = null;
       const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
       for (const c of [...this.connections]) c.destroy();
-      this.engine.stop();
+      if (this.options.ownsEngine !== false) this.engine.stop();
       await Promise.all(closing);
     })();
     return this.stopping;
