@@ -101,8 +101,7 @@ const sections: Record<string, Section> = {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', e.persistence.lastLoad.expired],
     ['rdb_last_load_keys_loaded', e.persistence.lastLoad.keys],
-    // The append-only file is not implemented: these are Redis's values with appendonly no.
-    ['aof_enabled', 0],
+    ['aof_enabled', e.aof.enabled ? 1 : 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
     ['aof_last_rewrite_time_sec', -1],
@@ -110,8 +109,18 @@ const sections: Record<string, Section> = {
     ['aof_last_bgrewrite_status', 'ok'],
     ['aof_rewrites', 0],
     ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
+    ['aof_last_write_status', e.aof.lastWriteError === null ? 'ok' : 'err'],
     ['aof_last_cow_size', 0],
+    ...((e.aof.enabled
+      ? [
+          ['aof_current_size', e.aof.baseSize + e.aof.incrSize],
+          ['aof_base_size', e.aof.baseSize],
+          ['aof_pending_rewrite', 0],
+          ['aof_buffer_length', e.aof.appended - e.aof.written],
+          ['aof_pending_bio_fsync', e.aof.written > e.aof.synced ? 1 : 0],
+          ['aof_delayed_fsync', 0],
+        ]
+      : []) as [string, string | number][]),
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
   ],

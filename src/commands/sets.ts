@@ -125,6 +125,8 @@ function spop(s: Session, argv: string[]): void {
       const all = set.ordered();
       s.db.delete(key);
       s.changed(key, all.length);
+      // Logged as what it did, not as a random choice to make again.
+      s.propagateAs = [['del', key]];
       return replyMembers(s, all);
     }
     const popped: string[] = [];
@@ -134,6 +136,7 @@ function spop(s: Session, argv: string[]): void {
       popped.push(m);
     }
     s.changed(key, l);
+    s.propagateAs = [['srem', key, ...popped]];
     return replyMembers(s, popped);
   }
   if (argv.length > 3) return r.error(SYNTAX);
@@ -144,6 +147,7 @@ function spop(s: Session, argv: string[]): void {
   set.delete(m);
   if (set.size === 0) s.db.delete(key);
   s.changed(key);
+  s.propagateAs = [['srem', key, m]];
   r.bulk(m);
 }
 

@@ -4,7 +4,6 @@
  *
  * Only parameters Cairn honours are listed; anything else is an unknown directive at
  * start-up and "Unknown option" to CONFIG SET, as Redis treats names it does not know.
- * `appendonly` accepts only "no" until the append-only file exists.
  */
 import { statSync } from 'node:fs';
 import { globMatch } from '../store/glob.js';
@@ -54,6 +53,11 @@ export class ConfigValues {
   rdbSaveIncrementalFsync = true;
   stopWritesOnBgsaveError = true;
   appendonly = false;
+  appendfsync: 'always' | 'everysec' | 'no' = 'everysec';
+  appendfilename = 'appendonly.aof';
+  appenddirname = 'appendonlydir';
+  aofLoadTruncated = true;
+  aofUseRdbPreamble = true;
   hashMaxListpackEntries = 512;
   hashMaxListpackValue = 64;
   setMaxIntsetEntries = 512;
@@ -316,12 +320,31 @@ export const PARAMS: readonly ParamDecl[] = [
   bool('rdbchecksum', 'rdbchecksum', { immutable: true }),
   bool('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
   bool('rdb-save-incremental-fsync', 'rdbSaveIncrementalFsync'),
-  bool('appendonly', 'appendonly', {
+  bool('appendonly', 'appendonly'),
+  enumeration('appendfsync', 'appendfsync', ['always', 'everysec', 'no']),
+  string('appendfilename', 'appendfilename', {
+    immutable: true,
+    set: (c, v) => {
+      if (v.includes('/') || v === '' || v === '.' || v === '..') return 'appendfilename can\'t be a path, just a filename';
+      c.appendfilename = v;
+      return null;
+    },
+  }),
+  string('appenddirname', 'appenddirname', {
+    immutable: true,
+    set: (c, v) => {
+      if (v.includes('/') || v === '' || v === '.' || v === '..') return 'appenddirname can\'t be a path, just a dirname';
+      c.appenddirname = v;
+      return null;
+    },
+  }),
+  bool('aof-load-truncated', 'aofLoadTruncated'),
+  bool('aof-use-rdb-preamble', 'aofUseRdbPreamble', {
     set: (c, v) => {
       const b = parseBool(v);
       if (b === null) return "argument must be 'yes' or 'no'";
-      if (b) return 'the append-only file is not supported yet: only appendonly no is accepted';
-      c.appendonly = false;
+      // The base file is always an RDB snapshot: a command-only base is not written yet.
+      if (!b) return 'only aof-use-rdb-preamble yes is supported';
       return null;
     },
   }),

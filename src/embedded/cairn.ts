@@ -154,6 +154,7 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
       if (e instanceof ConfigError) throw new ConfigError(e.message.replace('*** FATAL CONFIG FILE ERROR ***\n', ''));
       throw e;
     }
+    if (!durable && values.appendonly) throw new ConfigError('appendonly yes needs a dir: an in-memory database has no files');
     const log = new Logger(values.logfile, !logging);
     log.level = values.loglevel;
     let lock: DirLock | null = null;

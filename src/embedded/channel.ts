@@ -96,6 +96,7 @@ export class Channel implements Transport {
   /** What a synchronous execute left: its reply values, or the reason it could not run. */
   private afterExecute(argv: string[]): unknown[] {
     const engine = this.engine;
+    engine.aof.commitSync(this.session);
     if (this.session.blocked !== null) {
       engine.blocking.release(this.session);
       throw new ReplyError('ERR this command blocks: call it through the async API');
@@ -117,6 +118,7 @@ export class Channel implements Transport {
       const engine = this.engine;
       engine.beginBatch();
       if (engine.execute(this.session, argv) && this.session.blocked === null && (values.length as number) === 1 && !(values[0] instanceof PushMessage)) {
+        engine.aof.commitSync(this.session);
         const value = values.pop();
         if (value instanceof ReplyError) throw value;
         return value;

@@ -13,6 +13,7 @@ import type { Command } from '../commands/types.js';
 import { allCommands } from '../commands/index.js';
 import { keysOf } from '../commands/server.js';
 import { Persistence } from '../persistence/persistence.js';
+import { Aof } from '../persistence/aof.js';
 import { BlockingManager } from './blocking.js';
 import { PubSub } from './pubsub.js';
 import { timerAt, type LongTimer } from './timers.js';
@@ -62,6 +63,9 @@ export class Engine {
   );
   readonly watches = new WatchRegistry();
   readonly persistence: Persistence;
+  readonly aof: Aof;
+  /** start() was called: configuration changes may now open or close files. */
+  private started = false;
   readonly blocking = new BlockingManager(
     (s, argv) => {
       this.beginBatch();
@@ -112,16 +116,19 @@ export class Engine {
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
     this.persistence = new Persistence(this);
+    this.aof = new Aof(this);
   }
 
   start(): void {
     if (this.config.hz > 0) this.expirer.start(this.config.hz);
     this.persistence.start();
+    this.started = true;
   }
 
   stop(): void {
     this.expirer.stop();
     this.persistence.stop();
+    this.aof.close();
     this.pauseTimer?.cancel();
   }
 
@@ -148,6 +155,17 @@ export class Engine {
     if (this.expirer) {
       if (this.config.hz > 0) this.expirer.start(this.config.hz);
       else this.expirer.stop();
+    }
+    // CONFIG SET appendonly: start logging (from a fresh base of the current data) or stop.
+    if (this.started && this.config.appendonly !== this.aof.enabled) {
+      if (this.config.appendonly) {
+        try {
+          this.aof.create();
+        } catch (e) {
+          this.log.warning(`Could not start the append only file: ${(e as Error).message}`);
+          this.config.appendonly = false;
+        }
+      } else this.aof.close();
     }
   }
 
@@ -207,8 +225,14 @@ export class Engine {
       }
       const errorsBefore = reply.errors;
       const replyStart = reply.mark();
+      const dirtyBefore = this.keyspace.dirty;
       try {
         cmd.handler!(s, argv);
+        // Logged once it changed data, as Redis propagates a write that changed server.dirty.
+        if (this.aof.enabled && !this.aof.loading) {
+          if (cmd.isWrite && this.keyspace.dirty !== dirtyBefore) this.aof.feed(s, cmd, argv);
+          else if (cmd.fullName === 'exec') this.aof.endTransaction(s);
+        }
       } catch (e) {
         // No input may crash the server: a failing command (a bug, or a V8 limit such as
         // "Map maximum size exceeded") answers an error and everyone else goes on.
@@ -216,6 +240,7 @@ export class Engine {
         this.log.warning(`Command ${cmd.fullName} failed: ${(e as Error).stack ?? e}`);
         reply.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
       }
+      s.propagateAs = null;
       // One clock read per command: the time since the previous one ended, which also
       // counts this command's parsing (a fraction of a microsecond).
       const ended = performance.now();
@@ -276,6 +301,10 @@ export class Engine {
     }
     if (this.persistence.deniesWrites && (cmd.isWrite || cmd.fullName === 'ping')) {
       this.reject(s, cmd, MISCONF_RDB);
+      return null;
+    }
+    if (this.aof.lastWriteError !== null && cmd.isWrite) {
+      this.reject(s, cmd, `MISCONF Errors writing to the AOF file: ${this.aof.lastWriteError}`);
       return null;
     }
     // Checked when a command arrives, not again when EXEC runs what was queued.

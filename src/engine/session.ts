@@ -69,6 +69,13 @@ export class Session {
   inExec = false;
   /** Set while a blocking command (BLPOP...) waits for data. */
   blocked: BlockState | null = null;
+  /**
+   * Set by a command whose effect must be logged differently from how it was called
+   * (SPOP logs SREM of what it popped); read and cleared after the command.
+   */
+  propagateAs: string[][] | null = null;
+  /** Append-only-file offset of this client's last logged write: its replies wait for it under appendfsync always. */
+  aofOffset = 0;
   /** Set once the session is gone, so late callbacks do nothing. */
   closed = false;
 

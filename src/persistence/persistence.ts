@@ -106,6 +106,30 @@ export class Persistence {
     return join(this.engine.config.dir, `temp-${process.pid}-${++this.tempCounter}.rdb`);
   }
 
+  /** Writes the whole dataset to path now (a temporary name, fsync, rename). Throws. */
+  writeSnapshotTo(path: string): void {
+    const tmp = this.tempPath();
+    const snap = this.snapshot();
+    let fd = -1;
+    try {
+      fd = openSync(tmp, 'w');
+      for (;;) {
+        const finished = snap.step(SLICE_BYTES * 8, Infinity);
+        writeAll(fd, finished ? this.finalBytes(snap) : snap.encoder.take());
+        if (finished) break;
+      }
+      fsyncSync(fd);
+      closeSync(fd);
+      fd = -1;
+      renameSync(tmp, path);
+    } catch (e) {
+      snap.abort();
+      if (fd >= 0) closeSync(fd);
+      removeQuietly(tmp);
+      throw e;
+    }
+  }
+
   /** SAVE: writes the whole dataset now, blocking. Returns an error text or null. */
   saveSync(): string | null {
     if (this.disabled !== null) return this.disabled;
@@ -293,7 +317,16 @@ export class Persistence {
   loadExisting(): void {
     this.removeStaleTempFiles();
     const path = this.path;
+    if (this.engine.config.appendonly) {
+      // The append-only file is the source of truth when it is on, as in Redis.
+      this.engine.aof.loadAtStartup((file) => this.loadFileReporting(file), path);
+      return;
+    }
     if (!existsSync(path)) return;
+    this.loadFileReporting(path);
+  }
+
+  private loadFileReporting(path: string): void {
     try {
       this.loadFile(path);
     } catch (e) {

@@ -37,6 +37,8 @@ export class Connection implements Transport {
   private flushScheduled = false;
   private readPaused = false;
   private resumeScheduled = false;
+  /** Replies are held until the append-only file is fsynced (appendfsync always). */
+  private awaitingSync = false;
 
   private readonly socket: Socket;
 
@@ -145,7 +147,13 @@ export class Connection implements Transport {
 
   flush(): void {
     this.flushScheduled = false;
-    if (this.closed) return;
+    if (this.closed || this.awaitingSync) return;
+    // Replies leave only after the writes they acknowledge are in the append-only file
+    // (and, under appendfsync always, on disk: flush runs again once they are).
+    if (this.writer.out.length > 0 && !this.engine.aof.repliesMayGo(this.session, () => this.synced())) {
+      this.awaitingSync = true;
+      return;
+    }
     const out = this.writer.take();
     if (out.length > 0) {
       this.engine.stats.netOutputBytes += out.length;
@@ -155,6 +163,11 @@ export class Connection implements Transport {
       this.socket.end();
       return;
     }
+  }
+
+  private synced(): void {
+    this.awaitingSync = false;
+    this.flush();
   }
 
   private onDrain(): void {
