@@ -86,6 +86,21 @@ export const persistenceCommands: CommandDecl[] = [
     },
   },
   {
+    name: 'bgrewriteaof',
+    arity: 1,
+    flags: ['admin', 'noscript', 'no_async_loading'],
+    acl: ['admin', 'slow', 'dangerous'],
+    group: 'server',
+    summary: 'Asynchronously rewrite the append-only file',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    handler: (s) => {
+      const result = s.engine.aof.rewrite();
+      if (result.startsWith('ERR')) return s.reply.error(result);
+      s.reply.simple(result);
+    },
+  },
+  {
     name: 'lastsave',
     arity: 1,
     flags: ['loading', 'stale', 'fast'],

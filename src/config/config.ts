@@ -58,6 +58,8 @@ export class ConfigValues {
   appenddirname = 'appendonlydir';
   aofLoadTruncated = true;
   aofUseRdbPreamble = true;
+  autoAofRewritePercentage = 100;
+  autoAofRewriteMinSize = 64 * 1024 * 1024;
   hashMaxListpackEntries = 512;
   hashMaxListpackValue = 64;
   setMaxIntsetEntries = 512;
@@ -321,7 +323,7 @@ export const PARAMS: readonly ParamDecl[] = [
   bool('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
   bool('rdb-save-incremental-fsync', 'rdbSaveIncrementalFsync'),
   bool('appendonly', 'appendonly'),
-  enumeration('appendfsync', 'appendfsync', ['always', 'everysec', 'no']),
+  enumeration('appendfsync', 'appendfsync', ['everysec', 'always', 'no']),
   string('appendfilename', 'appendfilename', {
     immutable: true,
     set: (c, v) => {
@@ -339,6 +341,8 @@ export const PARAMS: readonly ParamDecl[] = [
     },
   }),
   bool('aof-load-truncated', 'aofLoadTruncated'),
+  int('auto-aof-rewrite-percentage', 'autoAofRewritePercentage', 0, 2147483647),
+  memory('auto-aof-rewrite-min-size', 'autoAofRewriteMinSize', 0),
   bool('aof-use-rdb-preamble', 'aofUseRdbPreamble', {
     set: (c, v) => {
       const b = parseBool(v);

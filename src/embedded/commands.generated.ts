@@ -7,6 +7,8 @@ export interface GeneratedCommands {
   append(...args: unknown[]): unknown;
   /** Authenticates the connection. */
   auth(...args: unknown[]): unknown;
+  /** Asynchronously rewrite the append-only file */
+  bgrewriteaof(...args: unknown[]): unknown;
   /** Asynchronously save the dataset to disk */
   bgsave(...args: unknown[]): unknown;
   /** Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved. */
@@ -353,6 +355,7 @@ export interface GeneratedCommands {
 export interface TransactionCommands {
   append(...args: unknown[]): this;
   auth(...args: unknown[]): this;
+  bgrewriteaof(...args: unknown[]): this;
   bgsave(...args: unknown[]): this;
   blmove(...args: unknown[]): this;
   blmpop(...args: unknown[]): this;

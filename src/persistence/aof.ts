@@ -22,6 +22,7 @@ import type { Command } from '../commands/types.js';
 import { ValueReply, ReplyError } from '../embedded/value-reply.js';
 import { ByteSource, TruncatedError } from './byte-source.js';
 import { propagated } from './propagate.js';
+import type { Snapshot } from './snapshot.js';
 
 export interface ManifestEntry {
   name: string;
@@ -33,6 +34,11 @@ export class AofError extends Error {}
 
 /** Bytes appended but not yet written above which writing happens at once, not at the end of the batch. */
 const WRITE_HIGH_WATER = 4 * 1024 * 1024;
+
+/** Bases and incremental files are numbered separately, as in Redis. */
+function nextSeq(entries: ManifestEntry[], type: 'b' | 'i'): number {
+  return Math.max(0, ...entries.filter((e) => e.type === type).map((e) => e.seq)) + 1;
+}
 
 /** The C library's wording for an errno, which Redis puts in its MISCONF error. */
 function strerror(e: NodeJS.ErrnoException): string {
@@ -79,6 +85,15 @@ export class Aof {
   incrSize = 0;
   baseSize = 0;
   lastFsyncAt = 0;
+  /** BGREWRITEAOF: when the running rewrite started (0: none), and its history. */
+  rewriteStartedAt = 0;
+  rewriteScheduled = false;
+  lastRewriteOk = true;
+  lastRewriteSeconds = -1;
+  rewrites = 0;
+  /** Size of the whole AOF right after the last rewrite (or start), for auto-rewrite. */
+  private rewriteBaseSize = 0;
+  private tempCounter = 0;
 
   constructor(private readonly engine: Engine) {}
 
@@ -229,10 +244,105 @@ export class Aof {
     });
   }
 
-  /** Once a second: everysec's fsync, and retries after a write error. */
+  /** Once a second: everysec's fsync, retries after a write error, automatic rewrite. */
   private tick(): void {
     if (this.lastWriteError !== null) this.writePending();
     if (this.config.appendfsync === 'everysec') this.syncNow();
+    this.maybeAutoRewrite();
+  }
+
+  /** auto-aof-rewrite-percentage / -min-size: rewrite once the AOF doubled (by default) since the last rewrite. */
+  private maybeAutoRewrite(): void {
+    const c = this.config;
+    if (!this.enabled || this.rewriteStartedAt !== 0 || this.rewriteScheduled || c.autoAofRewritePercentage === 0) return;
+    const size = this.baseSize + this.incrSize;
+    if (size < c.autoAofRewriteMinSize) return;
+    const base = Math.max(1, this.rewriteBaseSize);
+    const growth = ((size - base) * 100) / base;
+    if (growth < c.autoAofRewritePercentage) return;
+    this.engine.log.notice(`Starting automatic rewriting of AOF on ${Math.round(growth)}% growth`);
+    this.rewrite();
+  }
+
+  /** BGSAVE ended: a rewrite that was waiting for it starts. */
+  startScheduledRewrite(): void {
+    if (this.rewriteScheduled && this.engine.persistence.background === null) {
+      this.rewriteScheduled = false;
+      this.rewrite();
+    }
+  }
+
+  /**
+   * BGREWRITEAOF. Writes go to a fresh incremental file from now on; a point-in-time
+   * snapshot of the data as of this moment becomes the new base, written in slices between
+   * requests (no fork, no second copy of the data). Until it is complete the manifest names
+   * the old base and every incremental file, so a crash at any point leaves a complete log.
+   * Returns the reply text, or an error starting with ERR.
+   */
+  rewrite(): string {
+    if (this.rewriteStartedAt !== 0) return 'ERR Background append only file rewriting already in progress';
+    if (!this.enabled) return 'ERR Cairn rewrites the append only file only while appendonly is yes';
+    const persistence = this.engine.persistence;
+    if (persistence.background !== null) {
+      this.rewriteScheduled = true;
+      return 'Background append only file rewriting scheduled';
+    }
+    try {
+      this.writePending();
+      if (this.lastWriteError !== null) throw new Error(this.lastWriteError);
+      fsyncSync(this.fd);
+      this.synced = this.written;
+      closeSync(this.fd);
+      this.fd = -1;
+      this.startIncr(nextSeq(this.manifest, 'i'), this.manifest);
+    } catch (e) {
+      this.lastRewriteOk = false;
+      return `ERR Can't rewrite append only file in background: ${(e as Error).message}`;
+    }
+    const snap = persistence.snapshot();
+    persistence.background = snap;
+    persistence.backgroundKind = 'aof';
+    this.rewriteStartedAt = Date.now();
+    this.engine.log.notice(`Background append only file rewriting started (${snap.keysTotal} keys, incremental snapshot)`);
+    void this.finishRewrite(snap);
+    return 'Background append only file rewriting started';
+  }
+
+  private async finishRewrite(snap: Snapshot): Promise<void> {
+    const persistence = this.engine.persistence;
+    const tmp = join(this.dirPath, `temp-rewriteaof-bg-${process.pid}-${++this.tempCounter}.aof`);
+    let ok = false;
+    try {
+      await persistence.writeSnapshotFile(snap, tmp);
+      if (!this.enabled) throw new Error('appendonly was turned off');
+      const seq = nextSeq(this.manifest, 'b');
+      const baseName = `${this.config.appendfilename}.${seq}.base.rdb`;
+      renameSync(tmp, join(this.dirPath, baseName));
+      // The new base covers everything logged before the switch: only the incremental
+      // files opened since (the last one) stay.
+      const current = this.manifest.filter((e) => e.type === 'i').slice(-1);
+      this.writeManifest([{ name: baseName, seq, type: 'b' }, ...current]);
+      this.removeUnlisted();
+      this.baseSize = statSync(join(this.dirPath, baseName)).size;
+      this.rewriteBaseSize = this.baseSize + this.incrSize;
+      ok = true;
+    } catch (e) {
+      snap.abort();
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Never created.
+      }
+      this.engine.log.warning(`Background AOF rewrite failed: ${(e as Error).message}`);
+    }
+    if (persistence.background === snap) persistence.background = null;
+    this.lastRewriteSeconds = Math.round((Date.now() - this.rewriteStartedAt) / 1000);
+    this.rewriteStartedAt = 0;
+    this.lastRewriteOk = ok;
+    if (ok) {
+      this.rewrites++;
+      this.engine.log.notice('Background AOF rewrite finished successfully');
+    }
   }
 
   // ---- files ----
@@ -280,6 +390,7 @@ export class Aof {
    * the data loaded from dump.rdb (if any) becomes the first base. Throws AofError.
    */
   loadAtStartup(loadRdbFile: (path: string) => void, rdbPath: string): void {
+    this.removeStaleTemp();
     const manifest = this.readManifest();
     if (manifest === null) {
       // Unlike Redis 7.0, which starts empty here, an existing dump.rdb is kept: turning
@@ -309,9 +420,10 @@ export class Aof {
       this.loading = false;
     }
     this.manifest = manifest;
+    this.rewriteBaseSize = this.baseSize + incrs.reduce((n, e) => n + statSync(join(this.dirPath, e.name)).size, 0);
     const last = incrs[incrs.length - 1];
     if (last === undefined) {
-      this.startIncr(Math.max(0, ...manifest.map((e) => e.seq)) + 1, manifest);
+      this.startIncr(nextSeq(manifest, 'i'), manifest);
     } else {
       this.openIncr(last.name);
     }
@@ -324,18 +436,19 @@ export class Aof {
    */
   create(): void {
     mkdirSync(this.dirPath, { recursive: true });
-    let seq = 1;
+    let old: ManifestEntry[] = [];
     try {
-      const old = this.readManifest();
-      if (old !== null) seq = Math.max(0, ...old.map((e) => e.seq)) + 1;
+      old = this.readManifest() ?? [];
     } catch {
       // An unreadable manifest is replaced below.
     }
+    const seq = nextSeq(old, 'b');
     const baseName = `${this.config.appendfilename}.${seq}.base.rdb`;
     this.engine.persistence.writeSnapshotTo(join(this.dirPath, baseName));
     this.baseSize = statSync(join(this.dirPath, baseName)).size;
-    this.startIncr(seq, [{ name: baseName, seq, type: 'b' }]);
+    this.startIncr(nextSeq(old, 'i'), [{ name: baseName, seq, type: 'b' }]);
     this.removeUnlisted();
+    this.rewriteBaseSize = this.baseSize;
     this.engine.log.notice(`Creating AOF base file ${baseName} and incr file in ${this.dirPath}`);
   }
 
@@ -448,6 +561,17 @@ export class Aof {
       closeSync(fd);
     }
     log.warning('AOF loaded anyway because aof-load-truncated is enabled');
+  }
+
+  /** A rewrite interrupted by a crash left its half-written base: it is never data. */
+  private removeStaleTemp(): void {
+    if (!existsSync(this.dirPath)) return;
+    for (const name of readdirSync(this.dirPath)) {
+      if (/^temp-rewriteaof-bg-\d+(-\d+)?\.aof$/.test(name)) {
+        unlinkSync(join(this.dirPath, name));
+        this.engine.log.notice(`Removed ${name}, left behind by an interrupted AOF rewrite`);
+      }
+    }
   }
 
   /** Removes files of the AOF directory the manifest no longer names (after a rewrite). */

@@ -45,6 +45,8 @@ export class Persistence {
   lastLoad = { keys: 0, expired: 0 };
   /** The snapshot BGSAVE is writing, or null. */
   background: Snapshot | null = null;
+  /** What the background snapshot is for: a BGSAVE, or the base of an AOF rewrite. */
+  backgroundKind: 'rdb' | 'aof' = 'rdb';
   private tempCounter = 0;
   private cronTimer: NodeJS.Timeout | null = null;
   /** Output per BGSAVE slice; tests make it small to interleave many writes with one snapshot. */
@@ -83,6 +85,7 @@ export class Persistence {
   /** Save points: BGSAVE once enough changes are older than a point's seconds. */
   cron(): void {
     if (this.background !== null) return;
+    this.engine.aof.startScheduledRewrite();
     const now = Date.now();
     const changes = this.changesSinceLastSave;
     for (const sp of this.engine.config.savePoints) {
@@ -94,7 +97,7 @@ export class Persistence {
     }
   }
 
-  private snapshot(): Snapshot {
+  snapshot(): Snapshot {
     const c = this.engine.config;
     const policy = c.maxmemoryPolicy;
     const accessInfo = policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none';
@@ -187,11 +190,15 @@ export class Persistence {
   /** BGSAVE: starts an incremental snapshot. Returns an error text or null. */
   startBackground(): string | null {
     if (this.disabled !== null) return this.disabled;
+    if (this.background !== null && this.backgroundKind === 'aof') {
+      return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
+    }
     if (this.background !== null) return 'ERR Background save already in progress';
     this.lastBgsaveTry = Date.now();
     this.dirtyAtSaveStart = this.engine.keyspace.dirty;
     const snap = this.snapshot();
     this.background = snap;
+    this.backgroundKind = 'rdb';
     this.engine.log.notice(`Background saving started (${snap.keysTotal} keys, without fork: incremental snapshot)`);
     void this.runBackground(snap);
     return null;
@@ -202,27 +209,7 @@ export class Persistence {
     const tmp = this.tempPath();
     let ok = false;
     try {
-      const fh = await open(tmp, 'w');
-      try {
-        let unsynced = 0;
-        for (;;) {
-          if (snap.aborted) throw new Error('cancelled');
-          const finished = snap.step(this.sliceBytes, performance.now() + SLICE_MS);
-          const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
-          if (chunk.length > 0) await fh.write(chunk);
-          else await new Promise((r) => setImmediate(r));
-          unsynced += chunk.length;
-          if (this.engine.config.rdbSaveIncrementalFsync && unsynced >= INCREMENTAL_FSYNC_BYTES) {
-            await fh.sync();
-            unsynced = 0;
-          }
-          if (finished) break;
-        }
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      if (snap.aborted) throw new Error('cancelled');
+      await this.writeSnapshotFile(snap, tmp);
       await rename(tmp, this.path);
       fsyncDir(this.engine.config.dir);
       ok = true;
@@ -244,6 +231,34 @@ export class Persistence {
       this.engine.log.notice('Background saving terminated with success');
     }
     return ok;
+  }
+
+  /**
+   * Writes a snapshot to path in slices between requests (BGSAVE, BGREWRITEAOF), fsynced.
+   * Throws on error or when the snapshot is cancelled; the caller removes the file then.
+   */
+  async writeSnapshotFile(snap: Snapshot, path: string): Promise<void> {
+    const fh = await open(path, 'w');
+    try {
+      let unsynced = 0;
+      for (;;) {
+        if (snap.aborted) throw new Error('cancelled');
+        const finished = snap.step(this.sliceBytes, performance.now() + SLICE_MS);
+        const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
+        if (chunk.length > 0) await fh.write(chunk);
+        else await new Promise((r) => setImmediate(r));
+        unsynced += chunk.length;
+        if (this.engine.config.rdbSaveIncrementalFsync && unsynced >= INCREMENTAL_FSYNC_BYTES) {
+          await fh.sync();
+          unsynced = 0;
+        }
+        if (finished) break;
+      }
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (snap.aborted) throw new Error('cancelled');
   }
 
   /** Stops a BGSAVE at once (FLUSHALL, shutdown, DEBUG RELOAD): its writer notices and removes its file. */

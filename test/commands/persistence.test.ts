@@ -12,6 +12,8 @@ const scripts: Script[] = [
   ['CONFIG SET save "0 1"', 'CONFIG SET save "10"', 'CONFIG SET save "10 -1"', 'CONFIG SET save "10 x"', 'CONFIG SET save "  10 1"', 'CONFIG GET save'],
   ['CONFIG GET dbfilename', 'CONFIG SET dbfilename other.rdb', '%CONFIG GET rdbc*', 'CONFIG GET rdb-save-incremental-fsync', 'CONFIG SET rdb-save-incremental-fsync no', 'CONFIG GET rdb-save-incremental-fsync', 'CONFIG GET stop-writes-on-bgsave-error', 'CONFIG SET rdbcompression no', 'CONFIG GET rdbcompression', 'CONFIG SET rdbchecksum maybe'],
   ['SET s hello', 'SET n 12', 'RPUSH l a b', 'DUMP s', 'DUMP n', '?DUMP l'],
+  ['COMMAND INFO bgrewriteaof', 'BGREWRITEAOF x', '%CONFIG GET auto-aof*', 'CONFIG GET appendfsync', 'CONFIG SET appendfsync sometimes', 'CONFIG SET appendfsync always', 'CONFIG GET appendfsync'],
+  ['CONFIG GET appendfilename', 'CONFIG GET appenddirname', 'CONFIG SET appendfilename x.aof', 'CONFIG SET appenddirname x', 'CONFIG GET aof-load-truncated', 'CONFIG SET auto-aof-rewrite-percentage -1', 'CONFIG SET auto-aof-rewrite-min-size 1mb', 'CONFIG GET auto-aof-rewrite-min-size', 'CONFIG GET appendonly'],
 ];
 
 differential('persistence commands', scripts);

@@ -203,6 +203,107 @@ describe('append-only file', () => {
     assert.deepEqual(readdirSync(join(dir, 'appendonlydir')).sort(), before);
   });
 
+  it('BGREWRITEAOF under concurrent writes: a new base, old files removed, same data after restart and in redis-server', async () => {
+    const dir = fresh();
+    const cairn = await startCairn([...AOF, '--auto-aof-rewrite-percentage', '0'], undefined, { dir });
+    let expected;
+    try {
+      await load(cairn.port, datasetCommands());
+      const c = new IORedis({ port: cairn.port, host: '127.0.0.1' });
+      const pipeline = c.pipeline();
+      for (let i = 0; i < 5_000; i++) pipeline.set(`bulk:${i}`, `value-${i}`);
+      await pipeline.exec();
+      assert.equal(await c.bgrewriteaof(), 'Background append only file rewriting started');
+      // Writes while the base is being written land in the new incremental file.
+      for (let i = 0; i < 200; i++) {
+        await c.set(`during:${i}`, i);
+        await c.del(`bulk:${i}`);
+        await c.incr('counter');
+      }
+      for (let i = 0; ; i++) {
+        const info = await c.info('persistence');
+        if (info.includes('aof_rewrite_in_progress:0')) {
+          assert.match(info, /aof_last_bgrewrite_status:ok/);
+          assert.match(info, /aof_rewrites:1/);
+          break;
+        }
+        assert.ok(i < 500, 'the rewrite finishes');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await c.set('after', 'rewrite');
+      c.disconnect();
+      expected = await readContents(cairn.port);
+    } finally {
+      await killHard(cairn);
+    }
+    const files = readdirSync(join(dir, 'appendonlydir')).sort();
+    assert.deepEqual(files, ['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+    assert.equal(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'utf8'), 'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+    const again = await startCairn(AOF, undefined, { dir });
+    try {
+      assert.deepEqual(await readContents(again.port), expected);
+    } finally {
+      await again.stop();
+    }
+    const redisDir = fresh();
+    cpSync(join(dir, 'appendonlydir'), join(redisDir, 'appendonlydir'), { recursive: true });
+    const redis = await startRedis(['--appendonly', 'yes'], { dir: redisDir });
+    try {
+      assert.deepEqual(await readContents(redis.port), expected);
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('kill -9 during BGREWRITEAOF: the previous files are the data, the half-written base is removed', async () => {
+    const dir = fresh();
+    const cairn = await startCairn([...AOF, '--auto-aof-rewrite-percentage', '0'], undefined, { dir });
+    const c = new IORedis({ port: cairn.port, host: '127.0.0.1' });
+    for (let batch = 0; batch < 20; batch++) {
+      const p = c.pipeline();
+      for (let i = 0; i < 10_000; i++) p.set(`k:${batch * 10_000 + i}`, `v:${'x'.repeat(60)}`);
+      await p.exec();
+    }
+    await c.bgrewriteaof();
+    await c.set('during', 'rewrite');
+    const info = await c.info('persistence');
+    c.disconnect();
+    assert.match(info, /aof_rewrite_in_progress:1/, 'still rewriting when killed');
+    await killHard(cairn);
+    const again = await startCairn(AOF, undefined, { dir });
+    try {
+      const r = new IORedis({ port: again.port, host: '127.0.0.1' });
+      assert.equal(await r.dbsize(), 200_001);
+      assert.equal(await r.get('during'), 'rewrite');
+      assert.equal(await r.get('k:199999'), `v:${'x'.repeat(60)}`);
+      r.disconnect();
+      assert.ok(!readdirSync(join(dir, 'appendonlydir')).some((n) => n.startsWith('temp-')));
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('auto-aof-rewrite-min-size/-percentage start a rewrite by themselves', async () => {
+    const dir = fresh();
+    const cairn = await startCairn([...AOF, '--auto-aof-rewrite-min-size', '100kb', '--auto-aof-rewrite-percentage', '100'], undefined, { dir });
+    try {
+      const c = new IORedis({ port: cairn.port, host: '127.0.0.1' });
+      const p = c.pipeline();
+      for (let i = 0; i < 5000; i++) p.set('same-key', `value-${i}-${'y'.repeat(30)}`);
+      await p.exec();
+      let rewrites = '0';
+      for (let i = 0; i < 100 && rewrites === '0'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        rewrites = /aof_rewrites:(\d+)/.exec(await c.info('persistence'))![1]!;
+      }
+      assert.notEqual(rewrites, '0');
+      assert.match(cairn.output(), /Starting automatic rewriting of AOF/);
+      c.disconnect();
+    } finally {
+      await cairn.stop();
+    }
+  });
+
   it('CONFIG SET appendonly yes starts logging from the current data; no stops it', async () => {
     const dir = fresh();
     const cairn = await startCairn([], undefined, { dir });
