@@ -350,6 +350,28 @@ describe('Cairn embedded: persistence and the directory lock', () => {
     }
   });
 
+  it('appendonly with appendfsync always: a process that exits without close() loses no write', async () => {
+    const dir = tempDir();
+    const script = `import('${join(ROOT, 'dist/src/index.js')}').then(async ({ Cairn }) => {
+      const db = await Cairn.open({ dir: ${JSON.stringify(dir)}, appendonly: true, appendfsync: 'always', save: '' });
+      for (let i = 0; i < 100; i++) db.set('k' + i, String(i));
+      db.hset('h', { a: 1 });
+      process.exit(0); // no close(): nothing saved on the way out
+    });`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.ok(!existsSync(join(dir, 'dump.rdb')));
+    const db = await Cairn.open({ dir, appendonly: true });
+    try {
+      assert.equal(db.dbsize(), 101);
+      assert.equal(db.get('k99'), '99');
+      assert.deepEqual(db.hgetall('h'), { a: '1' });
+    } finally {
+      await db.close({ save: false });
+    }
+    await assert.rejects(Cairn.open({ appendonly: true }), /appendonly yes needs a dir/);
+  });
+
   it('a corrupt dump.rdb fails open() with the offset, and leaves the file alone', async () => {
     const dir = tempDir();
     const junk = Buffer.from('REDIS0010\xfe\x00garbage', 'latin1');
