@@ -74,6 +74,9 @@ export class Aof {
   synced = 0;
   private syncing = false;
   private waiters: { offset: number; done: () => void }[] = [];
+  /** Clients whose writes failed to reach the file, waiting for a retry that succeeds. */
+  private unwritten: { offset: number; done: () => void }[] = [];
+  private incrName = '';
   private selectedDb = -1;
   private inTransaction = false;
   private writeScheduled = false;
@@ -185,6 +188,11 @@ export class Aof {
       this.engine.log.warning('AOF write error looks solved. Cairn can write again.');
       this.lastWriteError = null;
     }
+    if (this.unwritten.length > 0) {
+      // Their replies may go now (under always, once the fsync below covers them).
+      const ready = this.unwritten.splice(0);
+      for (const w of ready) queueMicrotask(w.done);
+    }
     if (this.config.appendfsync === 'always' && this.waiters.length > 0) this.syncNow();
   }
 
@@ -201,6 +209,11 @@ export class Aof {
   repliesMayGo(s: Session, ready: () => void): boolean {
     if (!this.enabled) return true;
     this.writePending();
+    // A write that could not reach the file (a full disk) is not acknowledged until it does.
+    if (s.aofOffset > this.written) {
+      this.unwritten.push({ offset: s.aofOffset, done: ready });
+      return false;
+    }
     if (this.config.appendfsync !== 'always' || s.aofOffset <= this.synced) return true;
     this.waiters.push({ offset: s.aofOffset, done: ready });
     this.syncNow();
@@ -246,9 +259,27 @@ export class Aof {
 
   /** Once a second: everysec's fsync, retries after a write error, automatic rewrite. */
   private tick(): void {
-    if (this.lastWriteError !== null) this.writePending();
+    if (this.lastWriteError !== null) this.retryAfterError();
     if (this.config.appendfsync === 'everysec') this.syncNow();
     this.maybeAutoRewrite();
+  }
+
+  /**
+   * After a write error, reopens the incremental file by its name (a descriptor that saw
+   * EIO may stay broken) and writes what is pending again.
+   */
+  private retryAfterError(): void {
+    if (this.fd >= 0 && this.incrName !== '') {
+      try {
+        const fd = openSync(join(this.dirPath, this.incrName), 'a');
+        closeSync(this.fd);
+        this.fd = fd;
+      } catch {
+        // Keep the old descriptor; the write below reports the error again.
+      }
+    }
+    this.writePending();
+    if (this.lastWriteError === null) this.syncNow();
   }
 
   /** auto-aof-rewrite-percentage / -min-size: rewrite once the AOF doubled (by default) since the last rewrite. */
@@ -461,6 +492,7 @@ export class Aof {
 
   private openIncr(name: string): void {
     const path = join(this.dirPath, name);
+    this.incrName = name;
     this.fd = openSync(path, 'a');
     this.incrSize = statSync(path).size;
     this.selectedDb = -1;
@@ -484,6 +516,7 @@ export class Aof {
     if (this.everysecTimer !== null) clearInterval(this.everysecTimer);
     this.everysecTimer = null;
     for (const w of this.waiters.splice(0)) w.done();
+    for (const w of this.unwritten.splice(0)) w.done();
   }
 
   /**

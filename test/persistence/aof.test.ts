@@ -8,13 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Redis as IORedis } from 'ioredis';
 import { CAIRN_BIN, startCairn, startRedis, type RunningServer } from '../helpers/servers.js';
 import { datasetCommands, load, readContents } from '../helpers/contents.js';
+import { RawClient, parseReply } from '../helpers/raw-client.js';
 
 const AOF = ['--appendonly', 'yes'];
 const INCR = join('appendonlydir', 'appendonly.aof.1.incr.aof');
@@ -301,6 +302,48 @@ describe('append-only file', () => {
       c.disconnect();
     } finally {
       await cairn.stop();
+    }
+  });
+
+  it('a full disk (ENOSPC): the write is not acknowledged, later writes get MISCONF, and all resumes when space returns', async () => {
+    const dir = fresh();
+    const first = await startCairn(AOF, undefined, { dir });
+    await first.stop();
+    // Every write to /dev/full fails with ENOSPC: make it the incremental file.
+    const incr = join(dir, INCR);
+    rmSync(incr);
+    symlinkSync('/dev/full', incr);
+    const cairn = await startCairn(AOF, undefined, { dir });
+    try {
+      const writer = await RawClient.connect(cairn.port);
+      const other = await RawClient.connect(cairn.port);
+      const pending = writer.call('SET', 'k', 'v');
+      let settled = false;
+      void pending.then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(settled, false, 'a write that is not in the file is not acknowledged');
+      assert.equal(await other.call('SET', 'x', '1'), '-MISCONF Errors writing to the AOF file: No space left on device\r\n');
+      assert.equal(await other.call('GET', 'k'), '$1\r\nv\r\n', 'reads go on');
+      assert.match(parseReply(await other.call('INFO', 'persistence')) as string, /aof_last_write_status:err/);
+      // Space is back (a regular file again): the retry writes it, the reply goes out.
+      rmSync(incr);
+      writeFileSync(incr, '');
+      assert.equal(await pending, '+OK\r\n');
+      assert.equal(await other.call('SET', 'x', '1'), '+OK\r\n');
+      writer.close();
+      other.close();
+      await killHard(cairn);
+    } catch (e) {
+      await cairn.stop();
+      throw e;
+    }
+    const again = await startCairn(AOF, undefined, { dir });
+    try {
+      const r = new IORedis({ port: again.port, host: '127.0.0.1' });
+      assert.deepEqual(await r.mget('k', 'x'), ['v', '1']);
+      r.disconnect();
+    } finally {
+      await again.stop();
     }
   });
 
