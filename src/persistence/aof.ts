@@ -208,7 +208,8 @@ export class Aof {
    */
   repliesMayGo(s: Session, ready: () => void): boolean {
     if (!this.enabled) return true;
-    this.writePending();
+    // Not written yet: the replies wait for the one write per event-loop turn that carries
+    // every client's commands (scheduled by append), as Redis writes once before sleeping.
     // A write that could not reach the file (a full disk) is not acknowledged until it does.
     if (s.aofOffset > this.written) {
       this.unwritten.push({ offset: s.aofOffset, done: ready });
