@@ -343,15 +343,7 @@ export const PARAMS: readonly ParamDecl[] = [
   bool('aof-load-truncated', 'aofLoadTruncated'),
   int('auto-aof-rewrite-percentage', 'autoAofRewritePercentage', 0, 2147483647),
   memory('auto-aof-rewrite-min-size', 'autoAofRewriteMinSize', 0),
-  bool('aof-use-rdb-preamble', 'aofUseRdbPreamble', {
-    set: (c, v) => {
-      const b = parseBool(v);
-      if (b === null) return "argument must be 'yes' or 'no'";
-      // The base file is always an RDB snapshot: a command-only base is not written yet.
-      if (!b) return 'only aof-use-rdb-preamble yes is supported';
-      return null;
-    },
-  }),
+  bool('aof-use-rdb-preamble', 'aofUseRdbPreamble'),
 ];
 
 const BY_NAME = new Map<string, ParamDecl>();

@@ -331,7 +331,7 @@ export class Aof {
       this.lastRewriteOk = false;
       return `ERR Can't rewrite append only file in background: ${(e as Error).message}`;
     }
-    const snap = persistence.snapshot();
+    const snap = persistence.snapshot(!this.config.aofUseRdbPreamble);
     persistence.background = snap;
     persistence.backgroundKind = 'aof';
     this.rewriteStartedAt = Date.now();
@@ -348,7 +348,7 @@ export class Aof {
       await persistence.writeSnapshotFile(snap, tmp);
       if (!this.enabled) throw new Error('appendonly was turned off');
       const seq = nextSeq(this.manifest, 'b');
-      const baseName = `${this.config.appendfilename}.${seq}.base.rdb`;
+      const baseName = this.baseName(seq);
       renameSync(tmp, join(this.dirPath, baseName));
       // The new base covers everything logged before the switch: only the incremental
       // files opened since (the last one) stay.
@@ -475,13 +475,18 @@ export class Aof {
       // An unreadable manifest is replaced below.
     }
     const seq = nextSeq(old, 'b');
-    const baseName = `${this.config.appendfilename}.${seq}.base.rdb`;
-    this.engine.persistence.writeSnapshotTo(join(this.dirPath, baseName));
+    const baseName = this.baseName(seq);
+    this.engine.persistence.writeSnapshotTo(join(this.dirPath, baseName), !this.config.aofUseRdbPreamble);
     this.baseSize = statSync(join(this.dirPath, baseName)).size;
     this.startIncr(nextSeq(old, 'i'), [{ name: baseName, seq, type: 'b' }]);
     this.removeUnlisted();
     this.rewriteBaseSize = this.baseSize;
     this.engine.log.notice(`Creating AOF base file ${baseName} and incr file in ${this.dirPath}`);
+  }
+
+  /** Redis's names: .base.rdb with an RDB preamble, .base.aof when the base is commands. */
+  private baseName(seq: number): string {
+    return `${this.config.appendfilename}.${seq}.base.${this.config.aofUseRdbPreamble ? 'rdb' : 'aof'}`;
   }
 
   private startIncr(seq: number, entries: ManifestEntry[]): void {

@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine.js';
 import { ByteSource } from './byte-source.js';
 import { loadRdb, RdbError, type EncodingLimits } from './rdb-decoder.js';
 import { Snapshot } from './snapshot.js';
+import { AofEncoder } from './aof-encoder.js';
 
 /** Output bytes a slice produces before it yields to requests. */
 const SLICE_BYTES = 1024 * 1024;
@@ -97,11 +98,11 @@ export class Persistence {
     }
   }
 
-  snapshot(): Snapshot {
+  snapshot(commands = false): Snapshot {
     const c = this.engine.config;
     const policy = c.maxmemoryPolicy;
     const accessInfo = policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none';
-    return new Snapshot(this.engine.keyspace, { compress: c.rdbcompression, accessInfo, aux: [['aof-base', '0']] });
+    return new Snapshot(this.engine.keyspace, { compress: c.rdbcompression, accessInfo, aux: [['aof-base', '0']], commands });
   }
 
   /** A fresh temporary name: a cancelled BGSAVE may still be closing its own file. */
@@ -109,10 +110,10 @@ export class Persistence {
     return join(this.engine.config.dir, `temp-${process.pid}-${++this.tempCounter}.rdb`);
   }
 
-  /** Writes the whole dataset to path now (a temporary name, fsync, rename). Throws. */
-  writeSnapshotTo(path: string): void {
+  /** Writes the whole dataset to path now (a temporary name, fsync, rename), as RDB or as commands. Throws. */
+  writeSnapshotTo(path: string, commands = false): void {
     const tmp = this.tempPath();
-    const snap = this.snapshot();
+    const snap = this.snapshot(commands);
     let fd = -1;
     try {
       fd = openSync(tmp, 'w');
@@ -176,7 +177,7 @@ export class Persistence {
   private finalBytes(snap: Snapshot): Buffer {
     const out = snap.trailer();
     // rdbchecksum no: Redis writes a zero checksum, which loaders skip.
-    if (!this.engine.config.rdbchecksum) out.fill(0, out.length - 8);
+    if (!this.engine.config.rdbchecksum && !(snap.encoder instanceof AofEncoder)) out.fill(0, out.length - 8);
     return out;
   }
 

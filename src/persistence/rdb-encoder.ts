@@ -208,6 +208,11 @@ export class RdbEncoder {
   eof(): void {
     this.byte(F.OPCODE_EOF);
   }
+
+  /** The CRC-64 of everything encoded, which ends an RDB file. */
+  digest(): Buffer {
+    return this.crc.digest();
+  }
 }
 
 export function objectType(v: Value): number {

@@ -11,6 +11,7 @@
  */
 import { SNAPSHOT_BIT, type Database, type Entry, type Keyspace } from '../store/keyspace.js';
 import { RdbEncoder } from './rdb-encoder.js';
+import { AofEncoder } from './aof-encoder.js';
 import { REDIS_VERSION } from '../engine/version.js';
 
 interface Source {
@@ -27,10 +28,25 @@ export interface SnapshotOptions {
   accessInfo: 'none' | 'lru' | 'lfu';
   /** AUX fields beyond the standard ones (aof-base, repl ids...). */
   aux?: [string, string][];
+  /** Commands instead of RDB (an AOF base with aof-use-rdb-preamble no). */
+  commands?: boolean;
+}
+
+/** What a snapshot writes with: RdbEncoder, or AofEncoder for a command-format AOF base. */
+export interface SnapshotEncoder {
+  readonly pending: number;
+  take(): Buffer;
+  header(): void;
+  aux(key: string, value: string): void;
+  selectDb(db: number, size: number, expires: number): void;
+  keyValue(key: string, entry: Entry, idleSeconds: number, lfuCounter: number): void;
+  eof(): void;
+  /** What ends the file after the last take() (RDB: the CRC-64). */
+  digest(): Buffer;
 }
 
 export class Snapshot {
-  readonly encoder: RdbEncoder;
+  readonly encoder: SnapshotEncoder;
   private readonly sources: Source[] = [];
   private readonly byMap = new Map<Map<string, Entry>, Source>();
   private current = 0;
@@ -51,7 +67,7 @@ export class Snapshot {
     private readonly options: SnapshotOptions,
   ) {
     if (keyspace.beforeChange !== null) throw new Error('a snapshot is already running');
-    this.encoder = new RdbEncoder(options.compress);
+    this.encoder = options.commands ? new AofEncoder() : new RdbEncoder(options.compress);
     this.done = keyspace.newEntryMark ^ SNAPSHOT_BIT;
     let total = 0;
     for (const db of keyspace.dbs) {
@@ -155,6 +171,6 @@ export class Snapshot {
   /** The remaining output including the checksum (after step() returned true). */
   trailer(): Buffer {
     const body = this.encoder.take();
-    return Buffer.concat([body, this.encoder.crc.digest()]);
+    return Buffer.concat([body, this.encoder.digest()]);
   }
 }

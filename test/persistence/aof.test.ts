@@ -256,6 +256,44 @@ describe('append-only file', () => {
     }
   });
 
+  it('aof-use-rdb-preamble no: the base is commands (.base.aof), loaded by Cairn and by redis-server', async () => {
+    const dir = fresh();
+    const cairn = await startCairn([...AOF, '--aof-use-rdb-preamble', 'no'], undefined, { dir });
+    let expected;
+    try {
+      await load(cairn.port, datasetCommands());
+      const c = new IORedis({ port: cairn.port, host: '127.0.0.1' });
+      await c.rpush('long', ...Array.from({ length: 300 }, (_, i) => `e${i}`));
+      await c.zadd('zinf', '-inf', 'low', 'inf', 'high', 0.1, 'tenth');
+      await c.bgrewriteaof();
+      for (let i = 0; i < 500; i++) {
+        if ((await c.info('persistence')).includes('aof_rewrite_in_progress:0')) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      c.disconnect();
+      expected = await readContents(cairn.port);
+    } finally {
+      await killHard(cairn);
+    }
+    const files = readdirSync(join(dir, 'appendonlydir')).sort();
+    assert.deepEqual(files, ['appendonly.aof.2.base.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+    assert.ok(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.2.base.aof'), 'latin1').startsWith('*2\r\n$6\r\nSELECT'));
+    const again = await startCairn(AOF, undefined, { dir });
+    try {
+      assert.deepEqual(await readContents(again.port), expected);
+    } finally {
+      await again.stop();
+    }
+    const redisDir = fresh();
+    cpSync(join(dir, 'appendonlydir'), join(redisDir, 'appendonlydir'), { recursive: true });
+    const redis = await startRedis(['--appendonly', 'yes'], { dir: redisDir });
+    try {
+      assert.deepEqual(await readContents(redis.port), expected);
+    } finally {
+      await redis.stop();
+    }
+  });
+
   it('kill -9 during BGREWRITEAOF: the previous files are the data, the half-written base is removed', async () => {
     const dir = fresh();
     const cairn = await startCairn([...AOF, '--auto-aof-rewrite-percentage', '0'], undefined, { dir });

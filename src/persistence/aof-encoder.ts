@@ -1,0 +1,80 @@
+/**
+ * Serializes a snapshot as commands (the AOF base file with aof-use-rdb-preamble no): the
+ * same interface as RdbEncoder, producing RESP commands that rebuild each key. Collections
+ * go in commands of at most 64 items, as Redis's rewrite does, so no single command is huge.
+ */
+import type { Entry } from '../store/keyspace.js';
+import { ListValue } from '../store/list.js';
+import { SetValue } from '../store/set.js';
+import { HashValue } from '../store/hash.js';
+import { ZSetValue } from '../store/zset.js';
+import { formatDouble } from '../protocol/reply.js';
+
+const ITEMS_PER_COMMAND = 64;
+
+export class AofEncoder {
+  private parts: string[] = [];
+  private bytes = 0;
+
+  get pending(): number {
+    return this.bytes;
+  }
+
+  take(): Buffer {
+    const out = Buffer.from(this.parts.join(''), 'latin1');
+    this.parts = [];
+    this.bytes = 0;
+    return out;
+  }
+
+  private command(argv: string[]): void {
+    let text = '*' + argv.length + '\r\n';
+    for (const a of argv) text += '$' + a.length + '\r\n' + a + '\r\n';
+    this.parts.push(text);
+    this.bytes += text.length;
+  }
+
+  /** RDB's header, AUX fields and EOF have no command form. */
+  header(): void {}
+  aux(): void {}
+  eof(): void {}
+
+  /** Nothing follows the last command (an RDB file ends with its checksum). */
+  digest(): Buffer {
+    return Buffer.alloc(0);
+  }
+
+  selectDb(db: number): void {
+    this.command(['SELECT', String(db)]);
+  }
+
+  keyValue(key: string, entry: Entry): void {
+    const v = entry.value;
+    if (typeof v === 'string') {
+      this.command(['SET', key, v]);
+    } else if (v instanceof ListValue) {
+      this.batched('RPUSH', key, v.length, (i) => [v.at(i)]);
+    } else if (v instanceof SetValue) {
+      const members = [...v.values()];
+      this.batched('SADD', key, members.length, (i) => [members[i]!]);
+    } else if (v instanceof HashValue) {
+      const fields = [...v.fields];
+      this.batched('HSET', key, fields.length, (i) => fields[i]!);
+    } else if (v instanceof ZSetValue) {
+      const pairs: [string, string][] = [];
+      for (let n = v.list.head.next[0]; n; n = n.next[0]) pairs.push([formatDouble(n.score), n.member]);
+      this.batched('ZADD', key, pairs.length, (i) => pairs[i]!);
+    } else {
+      throw new Error(`cannot serialize a value of type ${(v as { type: string }).type}`);
+    }
+    if (entry.expireAt !== 0) this.command(['PEXPIREAT', key, String(entry.expireAt)]);
+  }
+
+  private batched(name: string, key: string, count: number, item: (i: number) => string[]): void {
+    for (let start = 0; start < count; start += ITEMS_PER_COMMAND) {
+      const argv = [name, key];
+      for (let i = start; i < Math.min(count, start + ITEMS_PER_COMMAND); i++) argv.push(...item(i));
+      this.command(argv);
+    }
+  }
+}
