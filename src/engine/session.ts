@@ -25,6 +25,20 @@ export interface Transport {
   resume(): void;
 }
 
+/** A transport with nothing behind it: for sessions the engine drives itself (loading the AOF) and for tests. */
+export function detachedTransport(addr: string): Transport {
+  return {
+    addr,
+    laddr: addr,
+    fd: -1,
+    close: () => {},
+    flushSoon: () => {},
+    queryBufferBytes: () => 0,
+    outputBufferBytes: () => 0,
+    resume: () => {},
+  };
+}
+
 /** A writable reply sink whose output can be cut back (CLIENT REPLY OFF/SKIP). */
 export interface SessionReply extends Reply {
   resp: 2 | 3;

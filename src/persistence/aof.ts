@@ -17,7 +17,7 @@
 import { closeSync, existsSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import type { Session } from '../engine/session.js';
+import { detachedTransport, type Session } from '../engine/session.js';
 import type { Command } from '../commands/types.js';
 import { ValueReply, ReplyError } from '../embedded/value-reply.js';
 import { ByteSource, TruncatedError } from './byte-source.js';
@@ -628,16 +628,7 @@ export class Aof {
   }
 }
 
-const LOADER_TRANSPORT = {
-  addr: 'aof-loader',
-  laddr: 'aof-loader',
-  fd: -1,
-  close: () => {},
-  flushSoon: () => {},
-  queryBufferBytes: () => 0,
-  outputBufferBytes: () => 0,
-  resume: () => {},
-};
+const LOADER_TRANSPORT = detachedTransport('aof-loader');
 
 function isRdb(path: string): boolean {
   const fd = openSync(path, 'r');

@@ -31,6 +31,34 @@ async function killHard(server: RunningServer): Promise<void> {
   await exited;
 }
 
+
+/** The AOF in dir gives `expected` when Cairn restarts from it and when redis-server loads a copy. */
+async function reloadsEverywhere(dir: string, redisDir: string, expected: unknown): Promise<void> {
+  const again = await startCairn(AOF, undefined, { dir });
+  try {
+    assert.deepEqual(await readContents(again.port), expected);
+  } finally {
+    await again.stop();
+  }
+  cpSync(join(dir, 'appendonlydir'), join(redisDir, 'appendonlydir'), { recursive: true });
+  const redis = await startRedis(['--appendonly', 'yes'], { dir: redisDir });
+  try {
+    assert.deepEqual(await readContents(redis.port), expected);
+  } finally {
+    await redis.stop();
+  }
+}
+
+/** Waits until INFO says no rewrite is in progress. */
+async function rewriteDone(c: IORedis): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const info = await c.info('persistence');
+    if (info.includes('aof_rewrite_in_progress:0')) return info;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the AOF rewrite did not finish');
+}
+
 describe('append-only file', () => {
   const dirs: string[] = [];
   const fresh = () => {
@@ -221,16 +249,9 @@ describe('append-only file', () => {
         await c.del(`bulk:${i}`);
         await c.incr('counter');
       }
-      for (let i = 0; ; i++) {
-        const info = await c.info('persistence');
-        if (info.includes('aof_rewrite_in_progress:0')) {
-          assert.match(info, /aof_last_bgrewrite_status:ok/);
-          assert.match(info, /aof_rewrites:1/);
-          break;
-        }
-        assert.ok(i < 500, 'the rewrite finishes');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const info = await rewriteDone(c);
+      assert.match(info, /aof_last_bgrewrite_status:ok/);
+      assert.match(info, /aof_rewrites:1/);
       await c.set('after', 'rewrite');
       c.disconnect();
       expected = await readContents(cairn.port);
@@ -240,20 +261,7 @@ describe('append-only file', () => {
     const files = readdirSync(join(dir, 'appendonlydir')).sort();
     assert.deepEqual(files, ['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
     assert.equal(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'utf8'), 'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
-    const again = await startCairn(AOF, undefined, { dir });
-    try {
-      assert.deepEqual(await readContents(again.port), expected);
-    } finally {
-      await again.stop();
-    }
-    const redisDir = fresh();
-    cpSync(join(dir, 'appendonlydir'), join(redisDir, 'appendonlydir'), { recursive: true });
-    const redis = await startRedis(['--appendonly', 'yes'], { dir: redisDir });
-    try {
-      assert.deepEqual(await readContents(redis.port), expected);
-    } finally {
-      await redis.stop();
-    }
+    await reloadsEverywhere(dir, fresh(), expected);
   });
 
   it('aof-use-rdb-preamble no: the base is commands (.base.aof), loaded by Cairn and by redis-server', async () => {
@@ -266,10 +274,7 @@ describe('append-only file', () => {
       await c.rpush('long', ...Array.from({ length: 300 }, (_, i) => `e${i}`));
       await c.zadd('zinf', '-inf', 'low', 'inf', 'high', 0.1, 'tenth');
       await c.bgrewriteaof();
-      for (let i = 0; i < 500; i++) {
-        if ((await c.info('persistence')).includes('aof_rewrite_in_progress:0')) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await rewriteDone(c);
       c.disconnect();
       expected = await readContents(cairn.port);
     } finally {
@@ -278,20 +283,7 @@ describe('append-only file', () => {
     const files = readdirSync(join(dir, 'appendonlydir')).sort();
     assert.deepEqual(files, ['appendonly.aof.2.base.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
     assert.ok(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.2.base.aof'), 'latin1').startsWith('*2\r\n$6\r\nSELECT'));
-    const again = await startCairn(AOF, undefined, { dir });
-    try {
-      assert.deepEqual(await readContents(again.port), expected);
-    } finally {
-      await again.stop();
-    }
-    const redisDir = fresh();
-    cpSync(join(dir, 'appendonlydir'), join(redisDir, 'appendonlydir'), { recursive: true });
-    const redis = await startRedis(['--appendonly', 'yes'], { dir: redisDir });
-    try {
-      assert.deepEqual(await readContents(redis.port), expected);
-    } finally {
-      await redis.stop();
-    }
+    await reloadsEverywhere(dir, fresh(), expected);
   });
 
   it('kill -9 during BGREWRITEAOF: the previous files are the data, the half-written base is removed', async () => {
