@@ -7,7 +7,8 @@
  * (Redis: the parent only; its forked child's copy-on-write pages are reported by Redis
  * as rdb_last_cow_size).
  *
- * Environment: BENCH_KEYS (default 1000000), BENCH_VALUE (value bytes, default 32).
+ * Environment: BENCH_KEYS (default 1000000), BENCH_VALUE (value bytes, default 32),
+ * BENCH_OP=bgrewriteaof to measure an AOF rewrite (appendonly yes) instead of BGSAVE.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +20,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const VALUE = 'v'.repeat(Number(process.env.BENCH_VALUE ?? 32));
+const AOF = process.env.BENCH_OP === 'bgrewriteaof';
+const OP = AOF
+  ? { command: 'BGREWRITEAOF', running: /aof_rewrite_in_progress:0/, status: /aof_last_bgrewrite_status:(\w+)/, cow: /aof_last_cow_size:(\d+)/, args: ['--appendonly', 'yes', '--auto-aof-rewrite-percentage', '0'] }
+  : { command: 'BGSAVE', running: /rdb_bgsave_in_progress:0/, status: /rdb_last_bgsave_status:(\w+)/, cow: /rdb_last_cow_size:(\d+)/, args: [] };
 
 function freePort() {
   return new Promise((resolve) => {
@@ -92,8 +97,8 @@ async function start(kind) {
   const dir = mkdtempSync(join(tmpdir(), `snapbench-${kind}-`));
   const args =
     kind === 'redis'
-      ? ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]]
-      : [process.execPath, [join(ROOT, 'bin', 'cairn-server'), '--port', String(port), '--save', '', '--dir', dir]];
+      ? ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...OP.args]]
+      : [process.execPath, [join(ROOT, 'bin', 'cairn-server'), '--port', String(port), '--save', '', '--dir', dir, ...OP.args]];
   const child = spawn(args[0], args[1], { stdio: 'ignore' });
   for (let i = 0; i < 200; i++) {
     if (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
@@ -129,7 +134,7 @@ async function measure(kind) {
   const rssBefore = rssKb(server.pid);
   const probe = await Client.connect(server.port);
   const started = performance.now();
-  await c.send('BGSAVE');
+  await c.send(OP.command);
   let peak = rssBefore;
   const latencies = [];
   let done = false;
@@ -138,7 +143,7 @@ async function measure(kind) {
       await new Promise((r) => setTimeout(r, 20));
       peak = Math.max(peak, rssKb(server.pid));
       const info = await c.send('INFO', 'persistence');
-      if (/rdb_bgsave_in_progress:0/.test(info)) done = true;
+      if (OP.running.test(info)) done = true;
     }
   })();
   while (!done) {
@@ -149,8 +154,8 @@ async function measure(kind) {
   await poll;
   const seconds = (performance.now() - started) / 1000;
   const info = await c.send('INFO', 'persistence');
-  const cow = Number(/rdb_last_cow_size:(\d+)/.exec(info)?.[1] ?? 0);
-  const status = /rdb_last_bgsave_status:(\w+)/.exec(info)?.[1];
+  const cow = Number(OP.cow.exec(info)?.[1] ?? 0);
+  const status = OP.status.exec(info)?.[1];
   latencies.sort((a, b) => a - b);
   probe.close();
   c.close();
@@ -170,12 +175,12 @@ async function measure(kind) {
 
 const results = [];
 for (const kind of ['cairn', 'redis']) results.push(await measure(kind));
-console.log(`BGSAVE of ${KEYS} keys (${VALUE.length}-byte values) while one client PINGs back to back\n`);
+console.log(`${OP.command} of ${KEYS} keys (${VALUE.length}-byte values) while one client PINGs back to back\n`);
 console.log('| server | save time s | PINGs served | worst PING ms | p99 PING ms | RSS before MB | RSS peak MB | growth | fork COW MB |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
     `| ${r.kind} | ${r.seconds.toFixed(2)} | ${r.pings} | ${r.maxMs.toFixed(1)} | ${r.p99Ms.toFixed(2)} | ${r.rssBeforeMb.toFixed(0)} | ${r.rssPeakMb.toFixed(0)} | ${(((r.rssPeakMb - r.rssBeforeMb) / r.rssBeforeMb) * 100).toFixed(1)}% | ${r.kind === 'redis' ? r.cowMb.toFixed(1) : '-'} |`,
   );
-  if (r.status !== 'ok') console.log(`  (${r.kind}: last bgsave status ${r.status})`);
+  if (r.status !== 'ok') console.log(`  (${r.kind}: last ${OP.command} status ${r.status})`);
 }
