@@ -32,7 +32,15 @@ function setName(s: Session, name: string): boolean {
 export function clientInfoLine(c: Session, now: number): string {
   const t = c.transport;
   const flags =
-    (c.monitor ? 'O' : '') + (c.subscribed ? 'P' : '') + (c.multi !== null ? 'x' : '') + (c.blocked ? 'b' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '') || 'N';
+    (c.monitor ? 'O' : '') +
+      (c.subscribed ? 'P' : '') +
+      (c.multi !== null ? 'x' : '') +
+      (c.blocked ? 'b' : '') +
+      (c.tracking !== null ? 't' : '') +
+      (c.tracking?.brokenRedirect ? 'R' : '') +
+      (c.tracking?.bcast ? 'B' : '') +
+      (c.noEvict ? 'e' : '') +
+      (c.noTouch ? 'T' : '') || 'N';
   const qbuf = t.queryBufferBytes();
   const omem = t.outputBufferBytes();
   return (
@@ -40,8 +48,71 @@ export function clientInfoLine(c: Session, now: number): string {
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
     ` flags=${flags} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size} multi=${c.multi?.length ?? -1} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
     ` rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand}` +
-    ` user=default redir=-1 resp=${c.reply.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
+    ` user=default redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.reply.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
   );
+}
+
+/** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP], with Redis's checks in Redis's order. */
+function clientTracking(s: Session, argv: string[]): void {
+  let redirect = 0;
+  const options = { bcast: false, optin: false, optout: false, noloop: false };
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j]!.toLowerCase();
+    const more = j < argv.length - 1;
+    if (opt === 'redirect' && more) {
+      j++;
+      if (redirect !== 0) return s.reply.error('ERR A client can only redirect to a single other client');
+      const id = parseInt64(argv[j]!);
+      if (id === null) return s.reply.error('ERR value is not an integer or out of range');
+      if (s.engine.sessions.get(id) === undefined) return s.reply.error('ERR The client ID you want redirect to does not exist');
+      redirect = id;
+    } else if (opt === 'bcast') options.bcast = true;
+    else if (opt === 'optin') options.optin = true;
+    else if (opt === 'optout') options.optout = true;
+    else if (opt === 'noloop') options.noloop = true;
+    else if (opt === 'prefix' && more) prefixes.push(argv[++j]!);
+    else return s.reply.error(SYNTAX);
+  }
+  const onoff = argv[2]!.toLowerCase();
+  const tracking = s.engine.tracking;
+  if (onoff === 'on') {
+    const t = s.tracking;
+    if (!options.bcast && prefixes.length > 0) return s.reply.error('ERR PREFIX option requires BCAST mode to be enabled');
+    if (t !== null && t.bcast !== options.bcast) {
+      return s.reply.error(
+        "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+      );
+    }
+    if (options.bcast && (options.optin || options.optout)) return s.reply.error('ERR OPTIN and OPTOUT are not compatible with BCAST');
+    if (options.optin && options.optout) return s.reply.error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    if (t !== null && ((options.optin && t.optout) || (options.optout && t.optin))) {
+      return s.reply.error(
+        "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+      );
+    }
+    if (options.bcast) {
+      const existing = t?.prefixes ?? new Set<string>();
+      for (let i = 0; i < prefixes.length; i++) {
+        const p = prefixes[i]!;
+        for (const e of existing) {
+          if (p.startsWith(e) || e.startsWith(p)) {
+            return s.reply.error(`ERR Prefix '${p}' overlaps with an existing prefix '${e}'. Prefixes for a single client must not overlap.`);
+          }
+        }
+        for (let k = i + 1; k < prefixes.length; k++) {
+          const q = prefixes[k]!;
+          if (p.startsWith(q) || q.startsWith(p)) {
+            return s.reply.error(`ERR Prefix '${p}' overlaps with another provided prefix '${q}'. Prefixes for a single client must not overlap.`);
+          }
+        }
+      }
+    }
+    tracking.enable(s, redirect, options, prefixes);
+  } else if (onoff === 'off') {
+    tracking.disable(s);
+  } else return s.reply.error(SYNTAX);
+  s.reply.ok();
 }
 
 function onOff(s: Session, arg: string): boolean | null {
@@ -558,6 +629,76 @@ export const connectionCommands: CommandDecl[] = [
           const target = s.engine.sessions.get(id);
           const done = target !== undefined && s.engine.blocking.unblock(target, asError ? 'UNBLOCKED client unblocked via CLIENT UNBLOCK' : null);
           s.reply.integer(done ? 1 : 0);
+        },
+      }),
+      sub({
+        name: 'tracking',
+        arity: -3,
+        flags: ['noscript', 'loading', 'stale'],
+        summary: 'Enable or disable server assisted client side caching support',
+        since: '6.0.0',
+        complexity: 'O(1). Some options may introduce additional complexity.',
+        handler: clientTracking,
+      }),
+      sub({
+        name: 'caching',
+        arity: 3,
+        flags: ['noscript', 'loading', 'stale'],
+        summary: 'Instruct the server about tracking or not keys in the next request',
+        since: '6.0.0',
+        complexity: 'O(1)',
+        handler: (s, argv) => {
+          const t = s.tracking;
+          if (t === null) {
+            return s.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+          }
+          const opt = argv[2]!.toLowerCase();
+          if (opt === 'yes') {
+            if (!t.optin) return s.reply.error('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+          } else if (opt === 'no') {
+            if (!t.optout) return s.reply.error('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+          } else return s.reply.error(SYNTAX);
+          t.caching = true;
+          s.reply.ok();
+        },
+      }),
+      sub({
+        name: 'getredir',
+        arity: 2,
+        flags: ['noscript', 'loading', 'stale'],
+        summary: 'Get tracking notifications redirection client ID if any',
+        since: '6.0.0',
+        complexity: 'O(1)',
+        handler: (s) => s.reply.integer(s.tracking === null ? -1 : s.tracking.redirect),
+      }),
+      sub({
+        name: 'trackinginfo',
+        arity: 2,
+        flags: ['noscript', 'loading', 'stale'],
+        summary: 'Return information about server assisted client side caching for the current connection',
+        since: '6.2.0',
+        complexity: 'O(1)',
+        handler: (s) => {
+          const t = s.tracking;
+          const flags = [t === null ? 'off' : 'on'];
+          if (t !== null) {
+            if (t.bcast) flags.push('bcast');
+            if (t.optin) flags.push('optin', ...(t.caching ? ['caching-yes'] : []));
+            if (t.optout) flags.push('optout', ...(t.caching ? ['caching-no'] : []));
+            if (t.noloop) flags.push('noloop');
+            if (t.brokenRedirect) flags.push('broken_redirect');
+          }
+          const r = s.reply;
+          r.map(3);
+          r.bulk('flags');
+          r.set(flags.length);
+          for (const f of flags) r.bulk(f);
+          r.bulk('redirect');
+          r.integer(t === null ? -1 : t.redirect);
+          r.bulk('prefixes');
+          const prefixes = t === null ? [] : [...t.prefixes].sort();
+          r.array(prefixes.length);
+          for (const p of prefixes) r.bulk(p);
         },
       }),
       sub({

@@ -58,7 +58,7 @@ const sections: Record<string, Section> = {
     ['cluster_connections', 0],
     ['maxclients', e.config.maxclients],
     ['blocked_clients', e.blocking.count],
-    ['tracking_clients', 0],
+    ['tracking_clients', e.tracking.clients],
     ['clients_in_timeout_table', 0],
   ],
   memory: (e) => {
@@ -141,6 +141,9 @@ const sections: Record<string, Section> = {
       ['keyspace_misses', ks.keyspaceMisses],
       ['pubsub_channels', e.pubsub.channels.size],
       ['pubsub_patterns', e.pubsub.patterns.size],
+      ['tracking_total_keys', e.tracking.totalKeys],
+      ['tracking_total_items', e.tracking.totalItems],
+      ['tracking_total_prefixes', e.tracking.totalPrefixes],
       ['total_error_replies', e.stats.errorReplies],
     ];
   },

@@ -515,6 +515,7 @@ export const keyCommands: CommandDecl[] = [
     handler: (s, argv) => {
       if (!flushOptions(s, argv)) return;
       s.engine.watches.touchDb(s.db);
+      s.engine.flushed();
       s.engine.keyspace.dirty += s.db.size;
       s.db.clear();
       s.reply.ok();
@@ -533,6 +534,7 @@ export const keyCommands: CommandDecl[] = [
     handler: (s, argv) => {
       if (!flushOptions(s, argv)) return;
       for (const db of s.engine.keyspace.dbs) s.engine.watches.touchDb(db);
+      s.engine.flushed();
       // Counted as Redis 7.0 counts it: one change per key removed (0 after the save below).
       s.engine.keyspace.dirty += s.engine.keyspace.totalKeys;
       s.engine.keyspace.flushAll();

@@ -18,8 +18,10 @@ import { BlockingManager } from './blocking.js';
 import { PubSub } from './pubsub.js';
 import { timerAt, type LongTimer } from './timers.js';
 import { WatchRegistry } from './watch.js';
+import { Tracking } from './tracking.js';
 import { Logger } from './log.js';
 import { Session, type SessionReply, type Transport } from './session.js';
+import type { Database } from '../store/keyspace.js';
 
 
 export interface ServerStats {
@@ -62,6 +64,7 @@ export class Engine {
     },
   );
   readonly watches = new WatchRegistry();
+  readonly tracking = new Tracking((id) => this.sessions.get(id));
   readonly persistence: Persistence;
   readonly aof: Aof;
   /** start() was called: configuration changes may now open or close files. */
@@ -112,7 +115,8 @@ export class Engine {
     this.appliedDir = config.dir;
     this.keyspace = new Keyspace(config.databases, this.clock, this.accessPolicy);
     this.keyspace.keyReady = (db, key) => this.blocking.signal(db, key);
-    this.keyspace.keyExpired = (db, key) => this.watches.touch(db, key);
+    this.keyspace.keyExpired = (db, key) => this.keyModified(db, key, null);
+    this.tracking.allSessions = () => this.sessions.values();
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
     this.persistence = new Persistence(this);
@@ -169,6 +173,17 @@ export class Engine {
     }
   }
 
+  /** A key changed (Redis's signalModifiedKey): WATCH and client-side caches learn of it. */
+  keyModified(db: Database, key: string, by: Session | null): void {
+    this.watches.touch(db, key);
+    this.tracking.invalidate(key, by);
+  }
+
+  /** A database was emptied (FLUSHDB, FLUSHALL): client-side caches drop everything. */
+  flushed(): void {
+    this.tracking.flushed();
+  }
+
   openSession(reply: SessionReply, transport: Transport): Session {
     const session = new Session(this.nextSessionId++, this, reply, transport);
     this.sessions.set(session.id, session);
@@ -184,6 +199,7 @@ export class Engine {
     this.blocking.release(session);
     this.pubsub.forget(session);
     this.watches.unwatchAll(session);
+    this.tracking.disable(session);
   }
 
   private servingBlocked = false;
@@ -210,10 +226,14 @@ export class Engine {
     const reply = s.reply;
     const quiet = s.replyOff || s.skip !== 0;
     const mark = quiet ? reply.mark() : 0;
+    const tracking = this.tracking;
+    const outerCommand = tracking.current;
+    tracking.current = s;
     const cmd = this.lookup(s, argv);
     if (cmd !== null) {
       if (this.pausedUntil !== 0 && this.mustWait(cmd)) {
         this.postponed.add(s);
+        tracking.current = outerCommand;
         return false;
       }
       s.lastCommand = cmd.fullName;
@@ -252,6 +272,16 @@ export class Engine {
       if (this.monitors.size > 0 && !cmd.flagSet.has('skip_monitor') && !cmd.flagSet.has('admin')) {
         this.feedMonitors(s, argv, cmd);
       }
+      const t = s.tracking;
+      if (t !== null) {
+        // Client-side caching: remember what a read-only command read (Redis's call()).
+        if (!t.bcast && cmd.flagSet.has('readonly') && !cmd.flagSet.has('pubsub')) {
+          const positions = keysOf(cmd, argv);
+          if (positions !== null && positions.length > 0) tracking.remember(s, positions.map((i) => argv[i]!));
+        }
+        // CLIENT CACHING applies to the one command after it (a whole transaction counts as one).
+        if (t.caching && !s.inExec && s.multi === null && cmd.parent?.name !== 'client' && cmd.name !== 'client') t.caching = false;
+      }
     }
     if (quiet && (s.replyOff || s.skip === SKIP_CURRENT)) reply.rewind(mark);
     // Clients blocked on keys this command filled are served once it completed, as Redis
@@ -269,6 +299,9 @@ export class Engine {
       if (s.skip === SKIP_CURRENT) s.skip = 0;
       else if (s.skip === SKIP_NEXT) s.skip = SKIP_CURRENT;
     }
+    // Invalidations a command caused for its own client follow its reply (and a whole EXEC's).
+    if (outerCommand === null && !s.inExec) tracking.flushPending();
+    else tracking.current = outerCommand;
     return true;
   }
 

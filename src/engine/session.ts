@@ -7,6 +7,7 @@ import type { Reply } from '../protocol/reply.js';
 import type { Database } from '../store/keyspace.js';
 import type { BlockState } from './blocking.js';
 import type { WatchedKey } from './watch.js';
+import type { TrackingState } from './tracking.js';
 import type { Engine } from './engine.js';
 
 export interface Transport {
@@ -90,6 +91,8 @@ export class Session {
   propagateAs: string[][] | null = null;
   /** Append-only-file offset of this client's last logged write: its replies wait for it under appendfsync always. */
   aofOffset = 0;
+  /** CLIENT TRACKING state, or null when tracking is off. */
+  tracking: TrackingState | null = null;
   /** Set once the session is gone, so late callbacks do nothing. */
   closed = false;
 
@@ -109,12 +112,12 @@ export class Session {
    */
   changed(key: string, count = 1, db: Database = this.db): void {
     this.engine.keyspace.dirty += count;
-    if (count > 0) this.engine.watches.touch(db, key);
+    if (count > 0) this.engine.keyModified(db, key, this);
   }
 
-  /** Invalidates WATCH on key without counting a write (the second key of RENAME...). */
+  /** Invalidates WATCH (and client-side caches) on key without counting a write (the second key of RENAME...). */
   touchKey(key: string, db: Database = this.db): void {
-    this.engine.watches.touch(db, key);
+    this.engine.keyModified(db, key, this);
   }
 
   select(index: number): void {
