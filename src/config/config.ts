@@ -63,6 +63,7 @@ export class ConfigValues {
   hashMaxListpackEntries = 512;
   hashMaxListpackValue = 64;
   setMaxIntsetEntries = 512;
+  trackingTableMaxKeys = 1_000_000;
   zsetMaxListpackEntries = 128;
   zsetMaxListpackValue = 64;
   clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', { hard: number; soft: number; softSeconds: number }> = {
@@ -269,6 +270,15 @@ export const PARAMS: readonly ParamDecl[] = [
   size('hash-max-listpack-entries', 'hashMaxListpackEntries', { alias: 'hash-max-ziplist-entries' }),
   size('hash-max-listpack-value', 'hashMaxListpackValue', { alias: 'hash-max-ziplist-value' }),
   size('set-max-intset-entries', 'setMaxIntsetEntries'),
+  int('tracking-table-max-keys', 'trackingTableMaxKeys', 0, Number.MAX_SAFE_INTEGER, {
+    set: (c, v) => {
+      const n = parseConfigInt(v);
+      if (n === null) return "argument couldn't be parsed into an integer";
+      if (n < 0) return 'argument must be between 0 and 9223372036854775807 inclusive';
+      c.trackingTableMaxKeys = n;
+      return null;
+    },
+  }),
   {
     name: 'client-output-buffer-limit',
     kind: 'special',

@@ -64,7 +64,10 @@ export class Engine {
     },
   );
   readonly watches = new WatchRegistry();
-  readonly tracking = new Tracking((id) => this.sessions.get(id));
+  readonly tracking = new Tracking(
+    (id) => this.sessions.get(id),
+    () => this.config.trackingTableMaxKeys,
+  );
   readonly persistence: Persistence;
   readonly aof: Aof;
   /** start() was called: configuration changes may now open or close files. */

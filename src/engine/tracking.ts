@@ -47,7 +47,13 @@ export class Tracking {
   private pending: { s: Session; key: Invalidated }[] = [];
   private broadcastScheduled = false;
 
-  constructor(private readonly lookup: (id: number) => Session | undefined) {}
+  private limitScheduled = false;
+
+  constructor(
+    private readonly lookup: (id: number) => Session | undefined,
+    /** tracking-table-max-keys (0: no limit). */
+    private readonly maxKeys: () => number,
+  ) {}
 
   get totalKeys(): number {
     return this.table.size;
@@ -104,11 +110,52 @@ export class Tracking {
         this.totalItems++;
       }
     }
+    // Over the limit: trimmed once this turn of the event loop is done, as Redis does before sleeping.
+    const max = this.maxKeys();
+    if (max > 0 && this.table.size > max && !this.limitScheduled) {
+      this.limitScheduled = true;
+      setImmediate(() => {
+        this.limitScheduled = false;
+        this.limitUsedSlots(this.maxKeys());
+      });
+    }
+  }
+
+  /**
+   * tracking-table-max-keys: over the limit, keys are forgotten (their clients told they
+   * are invalid, as if modified) until the table fits, with an effort that grows each time
+   * the limit is still exceeded (Redis's trackingLimitUsedSlots; it picks at random, we
+   * take the keys remembered first).
+   */
+  private limitTimeouts = 0;
+  limitUsedSlots(maxKeys: number): void {
+    if (maxKeys === 0 || this.table.size <= maxKeys) {
+      this.limitTimeouts = 0;
+      return;
+    }
+    let effort = 100 * (this.limitTimeouts + 1);
+    for (const key of this.table.keys()) {
+      if (effort-- <= 0) break;
+      this.invalidate(key, null, false);
+      if (this.table.size <= maxKeys) {
+        this.limitTimeouts = 0;
+        return;
+      }
+    }
+    // Still over: more effort on the next turn.
+    this.limitTimeouts++;
+    if (!this.limitScheduled) {
+      this.limitScheduled = true;
+      setImmediate(() => {
+        this.limitScheduled = false;
+        this.limitUsedSlots(this.maxKeys());
+      });
+    }
   }
 
   /** A key was modified (by `by`, or by nobody: expiry). */
-  invalidate(key: string, by: Session | null): void {
-    if (this.prefixes.size > 0) this.rememberForBroadcast(key, by);
+  invalidate(key: string, by: Session | null, bcast = true): void {
+    if (bcast && this.prefixes.size > 0) this.rememberForBroadcast(key, by);
     const ids = this.table.get(key);
     if (ids === undefined) return;
     this.table.delete(key);

@@ -196,6 +196,11 @@ const scenarios: Record<string, [number, Step[]]> = {
       [0, 'CLIENT', 'GETREDIR', 'X'],
       [0, 'COMMAND', 'INFO', 'CLIENT|TRACKING', 'CLIENT|CACHING', 'CLIENT|GETREDIR', 'CLIENT|TRACKINGINFO'],
       [0, 'INFO', 'STATS'],
+      [0, 'CONFIG', 'GET', 'tracking-table-max-keys'],
+      [0, 'CONFIG', 'SET', 'tracking-table-max-keys', '1k'],
+      [0, 'CONFIG', 'SET', 'tracking-table-max-keys', '-1'],
+      [0, 'CONFIG', 'SET', 'tracking-table-max-keys', '500'],
+      [0, 'CONFIG', 'GET', 'tracking-table-max-keys'],
     ],
   ],
 };
@@ -220,6 +225,32 @@ describe('CLIENT TRACKING against Redis', () => {
       assert.deepEqual(trim(actual), trim(expected));
     });
   }
+});
+
+describe('tracking-table-max-keys', () => {
+  it('over the limit, keys are invalidated until the table fits, as in Redis', async () => {
+    const counts: unknown[] = [];
+    for (const server of [await startRedis(), await startCairn()]) {
+      try {
+        const c = await RawClient.connect(server.port);
+        assert.equal(await c.call('CONFIG', 'SET', 'tracking-table-max-keys', '10'), '+OK\r\n');
+        await c.call('HELLO', '3');
+        await c.call('CLIENT', 'TRACKING', 'ON');
+        await c.call('MGET', ...Array.from({ length: 30 }, (_, i) => `k${i}`));
+        await sleep(300);
+        const pushed = c.pending();
+        const invalidated = (pushed.match(/>2\r\n\$10\r\ninvalidate\r\n/g) ?? []).length;
+        drain(c);
+        const info = parseReply(await c.call('INFO', 'stats')) as string;
+        counts.push([invalidated, /tracking_total_keys:(\d+)/.exec(info)![1]]);
+        c.close();
+      } finally {
+        await server.stop();
+      }
+    }
+    assert.deepEqual(counts[1], counts[0]);
+    assert.deepEqual(counts[0], [20, '10']);
+  });
 });
 
 describe('client-side caching through node-redis', () => {
