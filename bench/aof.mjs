@@ -11,45 +11,22 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, requireTools, waitPing } from './common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+requireTools(['redis-server', 'redis-benchmark']);
+
 const MODES = [
   ['appendonly no', ['--appendonly', 'no']],
   ['appendfsync no', ['--appendonly', 'yes', '--appendfsync', 'no']],
   ['appendfsync everysec', ['--appendonly', 'yes', '--appendfsync', 'everysec']],
   ['appendfsync always', ['--appendonly', 'yes', '--appendfsync', 'always']],
 ];
-
-for (const tool of ['redis-server', 'redis-benchmark']) {
-  if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) {
-    console.error(`${tool} not found: apt-get install -y redis-server redis-tools`);
-    process.exit(1);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitPing(port) {
-  for (let i = 0; i < 200; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server on ${port} did not start`);
-}
 
 async function start(kind, args) {
   const port = await freePort();

@@ -9,14 +9,15 @@
 // keys, measured once per in-process contestant; for the server, its RSS growth.
 // Run with node --expose-gc (the npm script does).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import IORedis from 'ioredis';
 import IORedisMock from 'ioredis-mock';
 import { Cairn } from '../dist/src/index.js';
+import { freePort, rssKb } from './common.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -61,16 +62,6 @@ function heapUsed() {
   return process.memoryUsage().heapUsed;
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitForPort(port) {
   for (let i = 0; i < 200; i++) {
     const ok = await new Promise((resolve) => {
@@ -84,11 +75,6 @@ async function waitForPort(port) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`nothing listens on port ${port}`);
-}
-
-function rss(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
 }
 
 // ---- contestants: sync ones return numbers of ops done; async ones await ----
@@ -205,9 +191,9 @@ for (let round = 0; round < ROUNDS; round++) {
     // Every contestant holds all the keys; slow ones time fewer GETs over them.
     const ops = c.slow ? SLOW_OPS : OPS;
     await c.setup();
-    const before = c.remote ? rss(c.server.pid) : heapUsed();
+    const before = c.remote ? rssKb(c.server.pid) * 1024 : heapUsed();
     r.set.push(await timed((k) => c.set.call(c, k), KEYS));
-    if (round === 0) r.bytesPerKey = ((c.remote ? rss(c.server.pid) : heapUsed()) - before) / KEYS;
+    if (round === 0) r.bytesPerKey = ((c.remote ? rssKb(c.server.pid) * 1024 : heapUsed()) - before) / KEYS;
     r.get.push(await timed((k) => c.get.call(c, k), ops));
     await c.teardown();
     process.stdout.write('.');

@@ -11,11 +11,12 @@
  * BENCH_OP=bgrewriteaof to measure an AOF rewrite (appendonly yes) instead of BGSAVE.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, rssKb } from './common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
@@ -24,16 +25,6 @@ const AOF = process.env.BENCH_OP === 'bgrewriteaof';
 const OP = AOF
   ? { command: 'BGREWRITEAOF', running: /aof_rewrite_in_progress:0/, status: /aof_last_bgrewrite_status:(\w+)/, cow: /aof_last_cow_size:(\d+)/, args: ['--appendonly', 'yes', '--auto-aof-rewrite-percentage', '0'] }
   : { command: 'BGSAVE', running: /rdb_bgsave_in_progress:0/, status: /rdb_last_bgsave_status:(\w+)/, cow: /rdb_last_cow_size:(\d+)/, args: [] };
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A minimal pipelining client: send raw RESP, count complete simple/bulk replies. */
 class Client {
@@ -85,11 +76,6 @@ function replyEnd(buf) {
     return buf.length >= nl + 2 + len + 2 ? nl + 2 + len + 2 : -1;
   }
   return nl + 2;
-}
-
-function rssKb(pid) {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
 }
 
 async function start(kind) {
