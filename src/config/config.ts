@@ -53,6 +53,8 @@ export class ConfigValues {
   rdbSaveIncrementalFsync = true;
   stopWritesOnBgsaveError = true;
   appendonly = false;
+  /** An embedded database opened without a directory: nothing may be written to disk. */
+  inMemoryOnly = false;
   appendfsync: 'always' | 'everysec' | 'no' = 'everysec';
   appendfilename = 'appendonly.aof';
   appenddirname = 'appendonlydir';
@@ -332,7 +334,15 @@ export const PARAMS: readonly ParamDecl[] = [
   bool('rdbchecksum', 'rdbchecksum', { immutable: true }),
   bool('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
   bool('rdb-save-incremental-fsync', 'rdbSaveIncrementalFsync'),
-  bool('appendonly', 'appendonly'),
+  bool('appendonly', 'appendonly', {
+    set: (c, v) => {
+      const b = parseBool(v);
+      if (b === null) return "argument must be 'yes' or 'no'";
+      if (b && c.inMemoryOnly) return 'this database is in memory only: open it with a dir to use the append only file';
+      c.appendonly = b;
+      return null;
+    },
+  }),
   enumeration('appendfsync', 'appendfsync', ['everysec', 'always', 'no']),
   string('appendfilename', 'appendfilename', {
     immutable: true,

@@ -138,7 +138,10 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
     const values = new ConfigValues();
     const durable = typeof options.dir === 'string';
     // In memory nothing is saved; on disk Redis's default save points apply.
-    if (!durable) values.savePoints = [];
+    if (!durable) {
+      values.savePoints = [];
+      values.inMemoryOnly = true;
+    }
     values.loglevel = 'warning';
     const directives: Directive[] = [];
     let logging = false;
@@ -154,7 +157,6 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
       if (e instanceof ConfigError) throw new ConfigError(e.message.replace('*** FATAL CONFIG FILE ERROR ***\n', ''));
       throw e;
     }
-    if (!durable && values.appendonly) throw new ConfigError('appendonly yes needs a dir: an in-memory database has no files');
     const log = new Logger(values.logfile, !logging);
     log.level = values.loglevel;
     let lock: DirLock | null = null;

@@ -369,7 +369,10 @@ describe('Cairn embedded: persistence and the directory lock', () => {
     } finally {
       await db.close({ save: false });
     }
-    await assert.rejects(Cairn.open({ appendonly: true }), /appendonly yes needs a dir/);
+    await assert.rejects(Cairn.open({ appendonly: true }), /in memory only/);
+    const memory = await Cairn.open();
+    assert.throws(() => memory.config('set', 'appendonly', 'yes'), /in memory only/);
+    await memory.close();
   });
 
   it('a corrupt dump.rdb fails open() with the offset, and leaves the file alone', async () => {
