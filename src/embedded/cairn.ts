@@ -23,7 +23,7 @@ import { Logger } from '../engine/log.js';
 import { DirLock } from '../persistence/dir-lock.js';
 import { CairnServer } from '../server/server.js';
 import { pushArgs, toBytes, type Arg } from './args.js';
-import { Channel } from './channel.js';
+import { Channel, unwrapValues } from './channel.js';
 import type { CairnCommands } from './typed-commands.js';
 import type { TransactionCommands } from './commands.generated.js';
 import { ReplyError, type DecodeOptions } from './value-reply.js';
@@ -96,16 +96,6 @@ function parameterValue(value: unknown): string[] {
   return [String(value)];
 }
 
-/** The reply values of one command as the caller sees them: one value, thrown if an error. */
-function unwrap(values: unknown[]): unknown {
-  if (values.length === 1) {
-    const value = values[0];
-    if (value instanceof ReplyError) throw value;
-    return value;
-  }
-  // CLIENT REPLY OFF (nothing) or a command answering several values (SUBSCRIBE a b).
-  return values.length === 0 ? undefined : values.slice();
-}
 
 export interface Cairn<V extends string | Buffer = string> extends CairnCommands<V> {}
 
@@ -135,6 +125,10 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
   static openSync(options?: OpenOptions & { returnBuffers?: false }): Cairn<string>;
   static openSync(options: OpenOptions & { returnBuffers: true }): Cairn<Buffer>;
   static openSync(options: OpenOptions = {}): Cairn<string | Buffer> {
+    if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) {
+      // Not silently in memory: a caller who passed a dir wants durability.
+      throw new TypeError(`Cairn.open: dir must be a non-empty string, not ${JSON.stringify(options.dir)}`);
+    }
     const values = new ConfigValues();
     const durable = typeof options.dir === 'string';
     // In memory nothing is saved; on disk Redis's default save points apply.
@@ -215,7 +209,7 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
     const channel = new Channel(this.engine, shared.decode, 3);
     channel.session.select(this.channel.session.dbIndex);
     shared.transient.add(channel);
-    return channel.runAsync(argv).then(unwrap).finally(() => {
+    return channel.runAsync(argv).then(unwrapValues).finally(() => {
       shared.transient.delete(channel);
       channel.closeNow();
     });
@@ -236,11 +230,11 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
 
   private execTransaction(commands: string[][]): unknown[] | null {
     const channel = this.channel;
-    unwrap(channel.runSync(['multi']));
+    unwrapValues(channel.runSync(['multi']));
     for (const argv of commands) channel.runSync(argv);
     // EXECABORT (a command was refused while queueing) is thrown; errors of single
     // commands are ReplyError values in the result, as EXEC returns them.
-    return unwrap(channel.runSync(['exec'])) as unknown[] | null;
+    return unwrapValues(channel.runSync(['exec'])) as unknown[] | null;
   }
 
   /**

@@ -19,8 +19,8 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** One reply value as a caller sees it: thrown if an error; several values as an array. */
-function unwrapValues(values: unknown[]): unknown {
+/** One command's reply as a caller sees it: thrown if an error; several values (SUBSCRIBE a b) as an array; none (CLIENT REPLY OFF) as undefined. */
+export function unwrapValues(values: unknown[]): unknown {
   if (values.length === 1) {
     const value = values[0];
     if (value instanceof ReplyError) throw value;

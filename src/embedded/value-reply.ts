@@ -62,11 +62,6 @@ export class ValueReply implements SessionReply {
 
   constructor(readonly decode: DecodeOptions) {}
 
-  /** Number of completed top-level values waiting. */
-  get pending(): number {
-    return this.values.length;
-  }
-
   /** Removes and returns the completed values. */
   take(): unknown[] {
     const out = this.values.slice();

@@ -66,6 +66,7 @@ export class Engine {
   readonly watches = new WatchRegistry();
   readonly tracking = new Tracking(
     (id) => this.sessions.get(id),
+    () => this.sessions.values(),
     () => this.config.trackingTableMaxKeys,
   );
   readonly persistence: Persistence;
@@ -119,7 +120,6 @@ export class Engine {
     this.keyspace = new Keyspace(config.databases, this.clock, this.accessPolicy);
     this.keyspace.keyReady = (db, key) => this.blocking.signal(db, key);
     this.keyspace.keyExpired = (db, key) => this.keyModified(db, key, null);
-    this.tracking.allSessions = () => this.sessions.values();
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
     this.persistence = new Persistence(this);

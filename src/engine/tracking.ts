@@ -51,6 +51,8 @@ export class Tracking {
 
   constructor(
     private readonly lookup: (id: number) => Session | undefined,
+    /** Every open session (a flush tells each tracking one). */
+    private readonly sessions: () => Iterable<Session>,
     /** tracking-table-max-keys (0: no limit). */
     private readonly maxKeys: () => number,
   ) {}
@@ -173,7 +175,8 @@ export class Tracking {
   /** FLUSHDB / FLUSHALL: every tracking client is told everything is invalid. */
   flushed(): void {
     if (this.clients > 0) {
-      for (const s of this.trackingSessions()) {
+      for (const s of this.sessions()) {
+        if (s.tracking === null) continue;
         if (s === this.current) this.pending.push({ s, key: null });
         else this.send(s, null);
       }
@@ -182,15 +185,6 @@ export class Tracking {
     this.totalItems = 0;
   }
 
-  private *trackingSessions(): Iterable<Session> {
-    // Sessions are few next to keys: walking them on a flush is fine.
-    const seen = new Set<number>();
-    for (const b of this.prefixes.values()) for (const s of b.clients) if (!seen.has(s.id)) (seen.add(s.id), yield s);
-    for (const s of this.allSessions()) if (s.tracking !== null && !seen.has(s.id)) yield s;
-  }
-
-  /** Set by the engine: every open session. */
-  allSessions: () => Iterable<Session> = () => [];
 
   /** After the outermost command's reply: the invalidations commands caused for their own clients. */
   flushPending(): void {

@@ -12,6 +12,13 @@ import { formatDouble } from '../protocol/reply.js';
 
 const ITEMS_PER_COMMAND = 64;
 
+/** A command as RESP, in byte strings (the form the AOF stores and replays). */
+export function encodeCommand(argv: string[]): string {
+  let out = '*' + argv.length + '\r\n';
+  for (const a of argv) out += '$' + a.length + '\r\n' + a + '\r\n';
+  return out;
+}
+
 export class AofEncoder {
   private parts: string[] = [];
   private bytes = 0;
@@ -28,8 +35,7 @@ export class AofEncoder {
   }
 
   private command(argv: string[]): void {
-    let text = '*' + argv.length + '\r\n';
-    for (const a of argv) text += '$' + a.length + '\r\n' + a + '\r\n';
+    const text = encodeCommand(argv);
     this.parts.push(text);
     this.bytes += text.length;
   }

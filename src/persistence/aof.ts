@@ -22,6 +22,7 @@ import type { Command } from '../commands/types.js';
 import { ValueReply, ReplyError } from '../embedded/value-reply.js';
 import { ByteSource, TruncatedError } from './byte-source.js';
 import { propagated } from './propagate.js';
+import { encodeCommand } from './aof-encoder.js';
 import type { Snapshot } from './snapshot.js';
 
 export interface ManifestEntry {
@@ -54,12 +55,6 @@ function strerror(e: NodeJS.ErrnoException): string {
   return (e.code && texts[e.code]) ?? e.message;
 }
 
-function encodeCommand(argv: string[]): string {
-  let out = '*' + argv.length + '\r\n';
-  for (const a of argv) out += '$' + a.length + '\r\n' + a + '\r\n';
-  return out;
-}
-
 export class Aof {
   /** appendonly yes and the files are open. */
   enabled = false;
@@ -87,7 +82,6 @@ export class Aof {
   /** Size of the current incremental file, and of the base, for INFO and auto-rewrite. */
   incrSize = 0;
   baseSize = 0;
-  lastFsyncAt = 0;
   /** BGREWRITEAOF: when the running rewrite started (0: none), and its history. */
   rewriteStartedAt = 0;
   rewriteScheduled = false;
@@ -231,7 +225,6 @@ export class Aof {
     if (this.lastWriteError !== null) throw new Error(`MISCONF Errors writing to the AOF file: ${this.lastWriteError}`);
     fsyncSync(this.fd);
     this.synced = this.written;
-    this.lastFsyncAt = Date.now();
   }
 
   /** Starts an fsync of everything written, unless one runs: it will start another when done. */
@@ -247,7 +240,6 @@ export class Aof {
         return;
       }
       this.synced = Math.max(this.synced, target);
-      this.lastFsyncAt = Date.now();
       const still: typeof this.waiters = [];
       for (const w of this.waiters) (w.offset <= this.synced ? w.done : () => still.push(w))();
       this.waiters = still;

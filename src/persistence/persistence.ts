@@ -117,9 +117,16 @@ export class Persistence {
     let fd = -1;
     try {
       fd = openSync(tmp, 'w');
+      let unsynced = 0;
       for (;;) {
         const finished = snap.step(SLICE_BYTES * 8, Infinity);
-        writeAll(fd, finished ? this.finalBytes(snap) : snap.encoder.take());
+        const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
+        writeAll(fd, chunk);
+        unsynced += chunk.length;
+        if (this.engine.config.rdbSaveIncrementalFsync && unsynced >= INCREMENTAL_FSYNC_BYTES) {
+          fsyncSync(fd);
+          unsynced = 0;
+        }
         if (finished) break;
       }
       fsyncSync(fd);
@@ -139,32 +146,10 @@ export class Persistence {
     if (this.disabled !== null) return this.disabled;
     if (this.background !== null) return 'ERR Background save already in progress';
     this.dirtyAtSaveStart = this.engine.keyspace.dirty;
-    const tmp = this.tempPath();
-    const snap = this.snapshot();
-    let fd = -1;
     try {
-      fd = openSync(tmp, 'w');
-      let unsynced = 0;
-      for (;;) {
-        const finished = snap.step(SLICE_BYTES * 8, Infinity);
-        const chunk = finished ? this.finalBytes(snap) : snap.encoder.take();
-        writeAll(fd, chunk);
-        unsynced += chunk.length;
-        if (this.engine.config.rdbSaveIncrementalFsync && unsynced >= INCREMENTAL_FSYNC_BYTES) {
-          fsyncSync(fd);
-          unsynced = 0;
-        }
-        if (finished) break;
-      }
-      fsyncSync(fd);
-      closeSync(fd);
-      fd = -1;
-      renameSync(tmp, this.path);
+      this.writeSnapshotTo(this.path);
       fsyncDir(this.engine.config.dir);
     } catch (e) {
-      snap.abort();
-      if (fd >= 0) closeSync(fd);
-      removeQuietly(tmp);
       this.engine.log.warning(`Failed saving the DB: ${(e as Error).message}`);
       this.lastBgsaveOk = false;
       return 'ERR';
@@ -173,6 +158,7 @@ export class Persistence {
     this.engine.log.notice('DB saved on disk');
     return null;
   }
+
 
   private finalBytes(snap: Snapshot): Buffer {
     const out = snap.trailer();

@@ -281,6 +281,7 @@ describe('Cairn embedded: transactions, connections, blocking, pub/sub, scanning
     }
     await assert.rejects(Cairn.open({ maxmemoryPolicy: 'sometimes' }), /maxmemory-policy/);
     await assert.rejects(Cairn.open({ noSuchOption: 1 }), /unknown directive 'no-such-option'/);
+    await assert.rejects(Cairn.open({ dir: 42 as unknown as string }), /dir must be a non-empty string/);
   });
 
   it('listen() serves the same database over RESP to ioredis and redis-cli', async () => {
