@@ -1,6 +1,7 @@
 /**
  * Key expiry: EXPIRE and friends (with NX/XX/GT/LT), TTL queries, PERSIST.
  */
+import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import type { CommandDecl } from './types.js';
 import { INT64_MAX, INT64_MIN, NOT_INTEGER, parseInt64 } from './util.js';
@@ -52,12 +53,11 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
     if (flags & GT && (when <= current || current === -1)) return s.reply.integer(0);
     if (flags & LT && current !== -1 && when >= current) return s.reply.integer(0);
   }
-  if (when <= s.engine.clock.now) {
-    s.db.remove(key, entry);
-  } else {
-    s.db.setExpire(key, entry, when);
-  }
+  const past = when <= s.engine.clock.now;
+  if (past) s.db.remove(key, entry);
+  else s.db.setExpire(key, entry, when);
   s.changed(key);
+  s.notify(NOTIFY_GENERIC, past ? 'del' : 'expire', key);
   s.reply.integer(1);
 }
 
@@ -130,6 +130,7 @@ export const expireCommands: CommandDecl[] = [
       const entry = s.db.write(argv[1]!, !s.noTouch);
       if (entry === undefined || !s.db.persist(argv[1]!, entry)) return s.reply.integer(0);
       s.changed(argv[1]!);
+      s.notify(NOTIFY_GENERIC, 'persist', argv[1]!);
       s.reply.integer(1);
     },
   },

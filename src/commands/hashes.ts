@@ -1,6 +1,7 @@
 /**
  * Hash commands, with Redis 7.0's replies, errors and listpack/hashtable encoding rules.
  */
+import { NOTIFY_GENERIC, NOTIFY_HASH } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { HashValue, distinctRandom, type CompactLimits } from '../store/hash.js';
 import { globMatch } from '../store/glob.js';
@@ -32,7 +33,7 @@ function writeHash(s: Session, key: string): HashValue | null {
 
 /** Deletes the key when its hash became empty, as Redis never keeps empty aggregates. */
 function dropIfEmpty(s: Session, key: string, hash: HashValue): void {
-  if (hash.size === 0) s.db.delete(key);
+  if (hash.size === 0 && s.db.delete(key)) s.notify(NOTIFY_GENERIC, 'del', key);
 }
 
 function hset(s: Session, argv: string[], name: string): number | null {
@@ -48,6 +49,7 @@ function hset(s: Session, argv: string[], name: string): number | null {
   for (let i = 2; i < argv.length; i += 2) if (hash.set(argv[i]!, argv[i + 1]!)) created++;
   hash.checkSize(lim);
   s.changed(argv[1]!, (argv.length - 2) / 2);
+  s.notify(NOTIFY_HASH, 'hset', argv[1]!);
   return created;
 }
 
@@ -199,6 +201,7 @@ export const hashCommands: CommandDecl[] = [
       hash.set(argv[2]!, argv[3]!);
       hash.checkSize(lim);
       s.changed(argv[1]!);
+      s.notify(NOTIFY_HASH, 'hset', argv[1]!);
       s.reply.integer(1);
     },
   }),
@@ -260,6 +263,7 @@ export const hashCommands: CommandDecl[] = [
           if (hash.size === 0) break;
         }
       }
+      if (deleted > 0) s.notify(NOTIFY_HASH, 'hdel', argv[1]!);
       dropIfEmpty(s, argv[1]!, hash);
       s.changed(argv[1]!, deleted);
       s.reply.integer(deleted);
@@ -370,6 +374,7 @@ export const hashCommands: CommandDecl[] = [
       hash.set(argv[2]!, text);
       hash.checkSize(limits(s));
       s.changed(argv[1]!);
+      s.notify(NOTIFY_HASH, 'hincrby', argv[1]!);
       s.reply.integer(text);
     },
   }),
@@ -402,6 +407,7 @@ export const hashCommands: CommandDecl[] = [
       hash.set(argv[2]!, text);
       hash.checkSize(limits(s));
       s.changed(argv[1]!);
+      s.notify(NOTIFY_HASH, 'hincrbyfloat', argv[1]!);
       s.reply.bulk(text);
     },
   }),

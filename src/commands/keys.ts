@@ -2,6 +2,7 @@
  * Generic key commands: existence, deletion, renaming, copying between databases,
  * iteration, database selection and flushing, OBJECT.
  */
+import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
 import { typeName, type Value } from '../store/keyspace.js';
@@ -42,6 +43,7 @@ function del(s: Session, argv: string[]): void {
     if (s.db.delete(argv[i]!)) {
       n++;
       s.changed(argv[i]!);
+      s.notify(NOTIFY_GENERIC, 'del', argv[i]!);
     }
   }
   s.reply.integer(n);
@@ -64,6 +66,8 @@ function rename(s: Session, argv: string[], nx: boolean): void {
   moved.adoptClock(entry);
   s.changed(src);
   s.touchKey(dst);
+  s.notify(NOTIFY_GENERIC, 'rename_from', src);
+  s.notify(NOTIFY_GENERIC, 'rename_to', dst);
   if (nx) s.reply.integer(1);
   else s.reply.ok();
 }
@@ -216,6 +220,7 @@ export const keyCommands: CommandDecl[] = [
       const copied = dst.add(newKey, copyValue(entry.value), entry.expireAt);
       copied.lru |= entry.stringKind;
       s.changed(newKey, 1, dst);
+      s.notify(NOTIFY_GENERIC, 'copy_to', newKey, dst);
       s.reply.integer(1);
     },
   }),
@@ -244,6 +249,8 @@ export const keyCommands: CommandDecl[] = [
       moved.adoptClock(entry);
       s.changed(key);
       s.touchKey(key, dst);
+      s.notify(NOTIFY_GENERIC, 'move_from', key);
+      s.notify(NOTIFY_GENERIC, 'move_to', key, dst);
       s.reply.integer(1);
     },
   }),

@@ -1,6 +1,7 @@
 /**
  * List commands (non-blocking forms), with Redis 7.0's replies and errors.
  */
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { ListValue } from '../store/list.js';
 import type { CommandDecl } from './types.js';
@@ -11,8 +12,9 @@ const OUT_OF_RANGE_POSITIVE = 'ERR value is out of range, must be positive';
 const readList = (s: Session, key: string, write = false) => readTyped(s, key, ListValue, write);
 
 /** Deletes key once its list is empty: Redis never keeps empty aggregates. */
+/** Deletes a list its command emptied; after the command's own event, as Redis orders them. */
 export function dropIfEmpty(s: Session, key: string, list: ListValue): void {
-  if (list.length === 0) s.db.delete(key);
+  if (list.length === 0 && s.db.delete(key)) s.notify(NOTIFY_GENERIC, 'del', key);
 }
 
 /** Redis's getListPositionFromObjectOrReply: LEFT is the head. null after a syntax error. */
@@ -38,6 +40,7 @@ function push(s: Session, argv: string[], head: boolean, onlyIfExists: boolean):
   }
   s.engine.blocking.signal(s.db, key);
   s.changed(key, argv.length - 2);
+  s.notify(NOTIFY_LIST, head ? 'lpush' : 'rpush', key);
   s.reply.integer(list.length);
 }
 
@@ -64,6 +67,7 @@ function pop(s: Session, argv: string[], head: boolean): void {
     for (let i = 0; i < n; i++) r.bulk((head ? list.popHead() : list.popTail())!);
     s.changed(argv[1]!, n);
   }
+  s.notify(NOTIFY_LIST, head ? 'lpop' : 'rpop', argv[1]!);
   dropIfEmpty(s, argv[1]!, list);
 }
 
@@ -83,9 +87,11 @@ export function move(s: Session, srcKey: string, dstKey: string, from: 'left' | 
   if (to === 'left') dst.pushHead(value);
   else dst.pushTail(value);
   s.engine.blocking.signal(s.db, dstKey);
-  dropIfEmpty(s, srcKey, src);
   s.changed(srcKey);
   s.changed(dstKey);
+  s.notify(NOTIFY_LIST, to === 'left' ? 'lpush' : 'rpush', dstKey);
+  s.notify(NOTIFY_LIST, from === 'left' ? 'lpop' : 'rpop', srcKey);
+  dropIfEmpty(s, srcKey, src);
   return value;
 }
 
@@ -139,6 +145,7 @@ export function mpopFrom(s: Session, key: string, list: ListValue, where: 'left'
   r.array(n);
   for (let i = 0; i < n; i++) r.bulk((where === 'left' ? list.popHead() : list.popTail())!);
   s.changed(key, n);
+  s.notify(NOTIFY_LIST, where === 'left' ? 'lpop' : 'rpop', key);
   dropIfEmpty(s, key, list);
 }
 
@@ -208,6 +215,7 @@ function blockingPop(s: Session, argv: string[], head: boolean): void {
     s.reply.bulk(key);
     s.reply.bulk((head ? list.popHead() : list.popTail())!);
     s.changed(key);
+    s.notify(NOTIFY_LIST, head ? 'lpop' : 'rpop', key);
     dropIfEmpty(s, key, list);
     return;
   }
@@ -472,6 +480,7 @@ export const listCommands: CommandDecl[] = [
       if (index < 0 || index >= list.length) return s.reply.error('ERR index out of range');
       list.setAt(index, argv[3]!);
       s.changed(argv[1]!);
+      s.notify(NOTIFY_LIST, 'lset', argv[1]!);
       s.reply.ok();
     },
   }),
@@ -496,6 +505,7 @@ export const listCommands: CommandDecl[] = [
       items.splice(where === 'before' ? at : at + 1, 0, argv[4]!);
       list.replace(items);
       s.changed(argv[1]!);
+      s.notify(NOTIFY_LIST, 'linsert', argv[1]!);
       s.reply.integer(list.length);
     },
   }),
@@ -534,6 +544,7 @@ export const listCommands: CommandDecl[] = [
         list.replace(kept.reverse());
       }
       s.changed(argv[1]!, removed);
+      if (removed > 0) s.notify(NOTIFY_LIST, 'lrem', argv[1]!);
       dropIfEmpty(s, argv[1]!, list);
       s.reply.integer(removed);
     },
@@ -574,6 +585,7 @@ export const listCommands: CommandDecl[] = [
       // Redis signals LTRIM on an existing key even when it trims nothing.
       s.touchKey(argv[1]!);
       s.engine.keyspace.dirty += ltrim + rtrim;
+      s.notify(NOTIFY_LIST, 'ltrim', argv[1]!);
       dropIfEmpty(s, argv[1]!, list);
       s.reply.ok();
     },

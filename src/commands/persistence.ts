@@ -3,6 +3,7 @@
  * as Redis files them).
  */
 import type { CommandDecl } from './types.js';
+import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { NOT_INTEGER, SYNTAX, intArg, parseInt64 } from './util.js';
 import { dumpPayload, readPayload, verifyPayload } from '../persistence/dump.js';
@@ -44,12 +45,16 @@ function restore(s: Session, argv: string[]): void {
   if (ttl !== 0 && !absttl) ttl += s.engine.clock.now;
   if (ttl !== 0 && ttl <= s.engine.clock.now) {
     // Already expired: the key is not created (a replaced one is deleted).
-    if (deleted) s.changed(key);
+    if (deleted) {
+      s.changed(key);
+      s.notify(NOTIFY_GENERIC, 'del', key);
+    }
     return s.reply.ok();
   }
   const entry = db.add(key, loaded.value, ttl);
   s.engine.keyspace.restoreAccess(entry, idle, freq);
   s.changed(key);
+  s.notify(NOTIFY_GENERIC, 'restore', key);
   s.reply.ok();
 }
 

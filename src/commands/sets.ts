@@ -1,6 +1,7 @@
 /**
  * Set commands, with Redis 7.0's replies, errors and intset/hashtable encoding rules.
  */
+import { NOTIFY_GENERIC, NOTIFY_SET } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
 import { distinctRandom } from '../store/hash.js';
@@ -68,7 +69,10 @@ function sinter(s: Session, keys: string[], dst: string | null, cardinalityOnly:
   const r = s.reply;
   if (sets.some((x) => x === null)) {
     if (dst !== null) {
-      if (s.db.delete(dst)) s.changed(dst);
+      if (s.db.delete(dst)) {
+        s.changed(dst);
+        s.notify(NOTIFY_GENERIC, 'del', dst);
+      }
       r.integer(0);
     } else if (cardinalityOnly) r.integer(0);
     else r.set(0);
@@ -77,16 +81,18 @@ function sinter(s: Session, keys: string[], dst: string | null, cardinalityOnly:
   const members = intersect(sets as SetValue[], cardinalityOnly ? limit : 0);
   if (cardinalityOnly) return r.integer(members.length);
   if (dst === null) return replyMembers(s, resultSet(s, members).ordered());
-  store(s, dst, members);
+  store(s, dst, members, 'sinterstore');
 }
 
 /** SINTERSTORE and friends: replaces dst with the result, or deletes it when empty. */
-function store(s: Session, dst: string, members: string[]): void {
+function store(s: Session, dst: string, members: string[], event: string): void {
   if (members.length > 0) {
     s.db.set(dst, resultSet(s, members));
     s.changed(dst);
+    s.notify(NOTIFY_SET, event, dst);
   } else if (s.db.delete(dst)) {
     s.changed(dst);
+    s.notify(NOTIFY_GENERIC, 'del', dst);
   }
   s.reply.integer(members.length);
 }
@@ -109,7 +115,7 @@ function unionOrDiff(s: Session, keys: string[], dst: string | null, diff: boole
     members = [...seen];
   }
   if (dst === null) return replyMembers(s, resultSet(s, members).ordered());
-  store(s, dst, members);
+  store(s, dst, members, diff ? 'sdiffstore' : 'sunionstore');
 }
 
 function spop(s: Session, argv: string[]): void {
@@ -125,6 +131,8 @@ function spop(s: Session, argv: string[]): void {
       const all = set.ordered();
       s.db.delete(key);
       s.changed(key, all.length);
+      s.notify(NOTIFY_SET, 'spop', key);
+      s.notify(NOTIFY_GENERIC, 'del', key);
       // Logged as what it did, not as a random choice to make again.
       s.propagateAs = [['del', key]];
       return replyMembers(s, all);
@@ -136,6 +144,7 @@ function spop(s: Session, argv: string[]): void {
       popped.push(m);
     }
     s.changed(key, l);
+    s.notify(NOTIFY_SET, 'spop', key);
     s.propagateAs = [['srem', key, ...popped]];
     return replyMembers(s, popped);
   }
@@ -145,7 +154,11 @@ function spop(s: Session, argv: string[]): void {
   if (set === undefined) return r.nil();
   const m = set.randomMember();
   set.delete(m);
-  if (set.size === 0) s.db.delete(key);
+  s.notify(NOTIFY_SET, 'spop', key);
+  if (set.size === 0) {
+    s.db.delete(key);
+    s.notify(NOTIFY_GENERIC, 'del', key);
+  }
   s.changed(key);
   s.propagateAs = [['srem', key, m]];
   r.bulk(m);
@@ -234,6 +247,7 @@ export const setCommands: CommandDecl[] = [
       let added = 0;
       for (let i = 2; i < argv.length; i++) if (addMember(s, set, argv[i]!)) added++;
       s.changed(argv[1]!, added);
+      if (added > 0) s.notify(NOTIFY_SET, 'sadd', argv[1]!);
       s.reply.integer(added);
     },
   }),
@@ -257,7 +271,11 @@ export const setCommands: CommandDecl[] = [
           if (set.size === 0) break;
         }
       }
-      if (set.size === 0) s.db.delete(argv[1]!);
+      if (removed > 0) s.notify(NOTIFY_SET, 'srem', argv[1]!);
+      if (set.size === 0) {
+        s.db.delete(argv[1]!);
+        s.notify(NOTIFY_GENERIC, 'del', argv[1]!);
+      }
       s.changed(argv[1]!, removed);
       s.reply.integer(removed);
     },
@@ -370,13 +388,17 @@ export const setCommands: CommandDecl[] = [
       const src = srcEntry.value;
       if (dstEntry && dstEntry.value === src) return s.reply.integer(src.has(member) ? 1 : 0);
       if (!src.delete(member)) return s.reply.integer(0);
-      if (src.size === 0) s.db.delete(srcKey);
+      s.notify(NOTIFY_SET, 'srem', srcKey);
+      if (src.size === 0) {
+        s.db.delete(srcKey);
+        s.notify(NOTIFY_GENERIC, 'del', srcKey);
+      }
       let dst = dstEntry?.value as SetValue | undefined;
       if (dst === undefined) {
         dst = newSet(member);
         s.db.add(dstKey, dst);
       }
-      addMember(s, dst, member);
+      if (addMember(s, dst, member)) s.notify(NOTIFY_SET, 'sadd', dstKey);
       s.changed(srcKey);
       s.touchKey(dstKey);
       s.reply.integer(1);

@@ -2,6 +2,7 @@
  * SORT and SORT_RO, as Redis 7.0's sortCommandGeneric: BY and GET patterns (with hash
  * `->field` dereference and `GET #`), LIMIT, ASC/DESC, ALPHA, STORE into a list.
  */
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { HashValue } from '../store/hash.js';
 import { ListValue } from '../store/list.js';
@@ -158,8 +159,10 @@ function sort(s: Session, argv: string[], readonly: boolean): void {
   if (out.length > 0) {
     s.db.set(store, out);
     s.changed(store, out.length);
+    s.notify(NOTIFY_LIST, 'sortstore', store);
   } else if (s.db.delete(store)) {
     s.changed(store);
+    s.notify(NOTIFY_GENERIC, 'del', store);
   }
   r.integer(out.length);
 }

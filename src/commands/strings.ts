@@ -5,6 +5,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import type { Session } from '../engine/session.js';
 import type { CommandDecl } from './types.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../engine/notify.js';
 import { add, formatHuman, fromInteger, isFinite, parseLongDouble } from './longdouble.js';
 import {
   INT64_MAX,
@@ -149,6 +150,8 @@ function setGeneric(s: Session, flags: number, key: string, value: string, expir
     else if (!(flags & F_KEEPTTL)) db.persist(key, entry);
   }
   s.changed(key);
+  s.notify(NOTIFY_STRING, 'set', key);
+  if (expireAt !== 0) s.notify(NOTIFY_GENERIC, 'expire', key);
   if (!(flags & F_GET)) {
     if (okReply) okReply();
     else s.reply.ok();
@@ -184,6 +187,7 @@ function incrBy(s: Session, key: string, by: number | bigint): void {
   if (entry === undefined) db.add(key, text);
   else entry.setString(text);
   s.changed(key);
+  s.notify(NOTIFY_STRING, 'incrby', key);
   s.reply.integer(text);
 }
 
@@ -375,6 +379,7 @@ export const stringCommands: CommandDecl[] = [
           if (entry.expireAt !== 0) s.db.persist(key, entry);
         }
         s.changed(key);
+        s.notify(NOTIFY_STRING, 'set', key);
         s.reply.ok();
         return;
       }
@@ -446,6 +451,7 @@ export const stringCommands: CommandDecl[] = [
       if (!replyGet(s, argv[1]!)) return;
       s.db.set(argv[1]!, argv[2]!);
       s.changed(argv[1]!);
+      s.notify(NOTIFY_STRING, 'set', argv[1]!);
     },
   }),
   str({
@@ -465,6 +471,7 @@ export const stringCommands: CommandDecl[] = [
       s.reply.bulk(entry.value as string);
       s.db.remove(argv[1]!, entry);
       s.changed(argv[1]!);
+      s.notify(NOTIFY_GENERIC, 'del', argv[1]!);
     },
   }),
   str({
@@ -495,11 +502,16 @@ export const stringCommands: CommandDecl[] = [
       if (opts.flags & (F_EXAT | F_PXAT) && ms <= s.engine.clock.now) {
         s.db.remove(key, entry);
         s.changed(key);
+        s.notify(NOTIFY_GENERIC, 'del', key);
       } else if (opts.expire !== null) {
         s.db.setExpire(key, entry, ms);
         s.changed(key);
+        s.notify(NOTIFY_GENERIC, 'expire', key);
       } else if (opts.flags & F_PERSIST) {
-        if (s.db.persist(key, entry)) s.changed(key);
+        if (s.db.persist(key, entry)) {
+          s.changed(key);
+          s.notify(NOTIFY_GENERIC, 'persist', key);
+        }
       }
     },
   }),
@@ -539,6 +551,7 @@ export const stringCommands: CommandDecl[] = [
       for (let i = 1; i < argv.length; i += 2) {
         s.db.set(argv[i]!, argv[i + 1]!);
         s.changed(argv[i]!);
+        s.notify(NOTIFY_STRING, 'set', argv[i]!);
       }
       s.reply.ok();
     },
@@ -562,6 +575,7 @@ export const stringCommands: CommandDecl[] = [
       for (let i = 1; i < argv.length; i += 2) {
         s.db.set(argv[i]!, argv[i + 1]!);
         s.changed(argv[i]!);
+        s.notify(NOTIFY_STRING, 'set', argv[i]!);
       }
       s.reply.integer(1);
     },
@@ -583,6 +597,7 @@ export const stringCommands: CommandDecl[] = [
         if (!checkLength(s, 0, argv[2]!.length)) return;
         s.db.add(key, argv[2]!);
         s.changed(key);
+        s.notify(NOTIFY_STRING, 'append', key);
         return s.reply.integer(argv[2]!.length);
       }
       if (!isStringOrReply(s, entry)) return;
@@ -590,6 +605,7 @@ export const stringCommands: CommandDecl[] = [
       if (!checkLength(s, current.length, argv[2]!.length)) return;
       entry.setString(current + argv[2]!, 'raw');
       s.changed(key);
+      s.notify(NOTIFY_STRING, 'append', key);
       s.reply.integer((entry.value as string).length);
     },
   }),
@@ -698,6 +714,7 @@ export const stringCommands: CommandDecl[] = [
       if (entry === undefined) s.db.add(key, text).setString(text, 'noint');
       else entry.setString(text, 'noint');
       s.changed(key);
+      s.notify(NOTIFY_STRING, 'incrbyfloat', key);
       s.reply.bulk(text);
     },
   }),
@@ -760,6 +777,7 @@ export const stringCommands: CommandDecl[] = [
       if (entry === undefined) s.db.add(key, next).setString(next, 'raw');
       else entry.setString(next, 'raw');
       s.changed(key);
+      s.notify(NOTIFY_STRING, 'setrange', key);
       s.reply.integer(next.length);
     },
   }),

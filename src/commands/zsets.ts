@@ -1,6 +1,7 @@
 /**
  * Sorted set commands, with Redis 7.0's replies, errors and range parsing.
  */
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { formatDouble } from '../protocol/reply.js';
 import { globMatch } from '../store/glob.js';
@@ -50,7 +51,7 @@ function parseLexRange(min: string, max: string): LexRange | null {
 const readZset = (s: Session, key: string, write = false) => readTyped(s, key, ZSetValue, write);
 
 function dropIfEmpty(s: Session, key: string, z: ZSetValue): void {
-  if (z.size === 0) s.db.delete(key);
+  if (z.size === 0 && s.db.delete(key)) s.notify(NOTIFY_GENERIC, 'del', key);
 }
 
 /** Applies Redis's listpack/skiplist conversion after a member was added. */
@@ -135,7 +136,10 @@ function zrange(s: Session, argv: string[], start: number, dst: string | null, r
   }
   if (dst === null) return replyRange(s, nodes, withScores);
   if (nodes.length === 0) {
-    if (s.db.delete(dst)) s.changed(dst);
+    if (s.db.delete(dst)) {
+      s.changed(dst);
+      s.notify(NOTIFY_GENERIC, 'del', dst);
+    }
     return r.integer(0);
   }
   const out = new ZSetValue();
@@ -145,6 +149,7 @@ function zrange(s: Session, argv: string[], start: number, dst: string | null, r
   }
   s.db.set(dst, out);
   s.changed(dst);
+  s.notify(NOTIFY_ZSET, 'zrangestore', dst);
   r.integer(out.size);
 }
 
@@ -281,8 +286,12 @@ function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
       processed++;
     }
   }
-  dropIfEmpty(s, key, z);
-  if (added > 0 || updated > 0) s.engine.blocking.signal(s.db, key);
+  // Only a zset this command created can be empty here: it goes without a "del" event.
+  if (z.size === 0) s.db.delete(key);
+  if (added > 0 || updated > 0) {
+    s.engine.blocking.signal(s.db, key);
+    s.notify(NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key);
+  }
   s.changed(key, added + updated);
   if (incr) {
     if (processed > 0) r.double(score);
@@ -316,6 +325,7 @@ function zpop(s: Session, argv: string[], max: boolean): void {
     z.remove(node.member);
   }
   s.changed(argv[1]!, n);
+  s.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', argv[1]!);
   dropIfEmpty(s, argv[1]!, z);
 }
 
@@ -343,6 +353,7 @@ function removeRange(s: Session, argv: string[], kind: 'rank' | 'score' | 'lex')
   const nodes = nodesOf(z);
   for (const n of nodes) z.remove(n.member);
   s.changed(argv[1]!, nodes.length);
+  if (nodes.length > 0) s.notify(NOTIFY_ZSET, `zremrangeby${kind}`, argv[1]!);
   dropIfEmpty(s, argv[1]!, z);
   r.integer(nodes.length);
 }
@@ -447,6 +458,7 @@ export const zsetCommands: CommandDecl[] = [
           if (z.size === 0) break;
         }
       }
+      if (removed > 0) s.notify(NOTIFY_ZSET, 'zrem', argv[1]!);
       dropIfEmpty(s, argv[1]!, z);
       s.changed(argv[1]!, removed);
       s.reply.integer(removed);
@@ -819,7 +831,10 @@ function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op:
     return replyRange(s, nodes, withScores);
   }
   if (result.size === 0) {
-    if (s.db.delete(dst)) s.changed(dst);
+    if (s.db.delete(dst)) {
+      s.changed(dst);
+      s.notify(NOTIFY_GENERIC, 'del', dst);
+    }
     return r.integer(0);
   }
   const c = s.engine.config;
@@ -828,6 +843,7 @@ function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op:
   result.compact = result.size <= c.zsetMaxListpackEntries && longest <= c.zsetMaxListpackValue;
   s.db.set(dst, result);
   s.changed(dst);
+  s.notify(NOTIFY_ZSET, name, dst);
   r.integer(result.size);
 }
 
@@ -929,6 +945,7 @@ function zmpopFrom(s: Session, key: string, z: ZSetValue, max: boolean, count: n
     z.remove(node.member);
   }
   s.changed(key, n);
+  s.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key);
   dropIfEmpty(s, key, z);
 }
 
@@ -947,6 +964,7 @@ function bzpop(s: Session, argv: string[], max: boolean): void {
     s.reply.double(node.score);
     z.remove(node.member);
     s.changed(key);
+    s.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key);
     dropIfEmpty(s, key, z);
     return;
   }

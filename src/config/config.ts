@@ -7,6 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { globMatch } from '../store/glob.js';
+import { formatNotifyFlags, parseNotifyFlags } from '../engine/notify.js';
 
 export type EvictionPolicy =
   | 'noeviction'
@@ -66,6 +67,8 @@ export class ConfigValues {
   hashMaxListpackValue = 64;
   setMaxIntsetEntries = 512;
   trackingTableMaxKeys = 1_000_000;
+  /** notify-keyspace-events as flags (engine/notify.ts); 0: no keyspace notifications. */
+  notifyKeyspaceEvents = 0;
   zsetMaxListpackEntries = 128;
   zsetMaxListpackValue = 64;
   clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', { hard: number; soft: number; softSeconds: number }> = {
@@ -281,6 +284,17 @@ export const PARAMS: readonly ParamDecl[] = [
       return null;
     },
   }),
+  {
+    name: 'notify-keyspace-events',
+    kind: 'special',
+    get: (c) => formatNotifyFlags(c.notifyKeyspaceEvents),
+    set: (c, v) => {
+      const flags = parseNotifyFlags(v);
+      if (flags < 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+      c.notifyKeyspaceEvents = flags;
+      return null;
+    },
+  },
   {
     name: 'client-output-buffer-limit',
     kind: 'special',

@@ -19,6 +19,7 @@ import { PubSub } from './pubsub.js';
 import { timerAt, type LongTimer } from './timers.js';
 import { WatchRegistry } from './watch.js';
 import { Tracking } from './tracking.js';
+import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, publishKeyspaceEvent } from './notify.js';
 import { Logger } from './log.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 import type { Database } from '../store/keyspace.js';
@@ -119,7 +120,10 @@ export class Engine {
     this.appliedDir = config.dir;
     this.keyspace = new Keyspace(config.databases, this.clock, this.accessPolicy);
     this.keyspace.keyReady = (db, key) => this.blocking.signal(db, key);
-    this.keyspace.keyExpired = (db, key) => this.keyModified(db, key, null);
+    this.keyspace.keyExpired = (db, key) => {
+      this.keyModified(db, key, null);
+      this.notify(NOTIFY_EXPIRED, 'expired', key, db);
+    };
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
     this.persistence = new Persistence(this);
@@ -148,6 +152,11 @@ export class Engine {
     this.accessPolicy.lfuDecayTime = this.config.lfuDecayTime;
     if (switched) this.keyspace.resetAccessClocks();
     this.log.level = this.config.loglevel;
+    // Hooks on hot store paths exist only while their events are wanted.
+    const events = this.config.notifyKeyspaceEvents;
+    const published = (events & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT)) !== 0;
+    this.keyspace.keyAdded = published && events & NOTIFY_NEW ? (db, key) => this.notify(NOTIFY_NEW, 'new', key, db) : null;
+    this.keyspace.keyMissed = published && events & NOTIFY_KEY_MISS ? (db, key) => this.notify(NOTIFY_KEY_MISS, 'keymiss', key, db) : null;
     // CONFIG SET dir moves the working directory, as in Redis; the value was validated.
     // An embedded engine shares its process with the application: paths are absolute.
     if (this.config.dir !== this.appliedDir && !this.ownsProcess) {
@@ -180,6 +189,16 @@ export class Engine {
   keyModified(db: Database, key: string, by: Session | null): void {
     this.watches.touch(db, key);
     this.tracking.invalidate(key, by);
+  }
+
+  /**
+   * A keyspace event (Redis's notifyKeyspaceEvent): published on the keyspace and keyevent
+   * channels when notify-keyspace-events enables its class.
+   */
+  notify(type: number, event: string, key: string, db: Database): void {
+    const flags = this.config.notifyKeyspaceEvents;
+    if ((flags & type) === 0) return;
+    publishKeyspaceEvent(this.pubsub, flags, event, key, db.id);
   }
 
   /** A database was emptied (FLUSHDB, FLUSHALL): client-side caches drop everything. */

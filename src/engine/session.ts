@@ -120,6 +120,11 @@ export class Session {
     this.engine.keyModified(db, key, this);
   }
 
+  /** A keyspace event for key in db (default the selected one); see Engine.notify. */
+  notify(type: number, event: string, key: string, db: Database = this.db): void {
+    if ((this.engine.config.notifyKeyspaceEvents & type) !== 0) this.engine.notify(type, event, key, db);
+  }
+
   select(index: number): void {
     this.dbIndex = index;
     this.db = this.engine.keyspace.dbs[index]!;

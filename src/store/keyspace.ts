@@ -125,6 +125,7 @@ export class Database {
     const entry = this.find(key);
     if (entry === undefined) {
       this.space.stats.keyspaceMisses++;
+      if (this.space.keyMissed !== null) this.space.keyMissed(this, key);
       return undefined;
     }
     this.space.stats.keyspaceHits++;
@@ -144,6 +145,7 @@ export class Database {
     const entry = new Entry(value, expireAt, this.space.initialClock());
     this.keys.set(key, entry);
     if (expireAt !== 0) this.volatile.add(key);
+    if (this.space.keyAdded !== null) this.space.keyAdded(this, key);
     // A new aggregate under a name clients block on (RENAME, MOVE, COPY, LPUSH...).
     if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     return entry;
@@ -256,6 +258,9 @@ export class Keyspace {
   keyReady: ((db: Database, key: string) => void) | null = null;
   /** Told when an expired key is deleted (WATCH treats it as modified). */
   keyExpired: ((db: Database, key: string) => void) | null = null;
+  /** Told when a key is created, and when a read finds none: only set while someone listens (keyspace notifications). */
+  keyAdded: ((db: Database, key: string) => void) | null = null;
+  keyMissed: ((db: Database, key: string) => void) | null = null;
   /**
    * Told before a key's entry is replaced, deleted or expired, while a snapshot runs: it
    * writes the key out first if it has not yet. Commands that change a value in place are
