@@ -2,6 +2,7 @@
  * cairn-server: starts a Cairn server from redis-server-style arguments and an optional
  * config file; stops cleanly on SIGINT, SIGTERM and SHUTDOWN.
  */
+import { loadLua } from '../scripting/lua.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { Engine } from '../engine/engine.js';
@@ -56,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   process.on('exit', () => lock.release());
+  // The Lua VM (WebAssembly) compiles once, before the first client can send EVAL.
+  await loadLua();
   const engine = new Engine(values, log);
   engine.configFile = file;
   if (!engine.persistence.loadAtStartup()) return 1;

@@ -10,6 +10,7 @@ import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
@@ -28,4 +29,5 @@ export const allCommands: CommandDecl[] = [
   ...pubsubCommands,
   ...serverCommands,
   ...transactionCommands,
+  ...scriptingCommands,
 ];

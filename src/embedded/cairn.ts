@@ -11,6 +11,7 @@
  * return their reply as a JS value (RESP3 types: maps are objects, doubles numbers);
  * an error reply is thrown as a ReplyError. Blocking commands (BLPOP...) return promises.
  */
+import { loadLua } from '../scripting/lua.js';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -118,6 +119,7 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
   static async open(options?: OpenOptions & { returnBuffers?: false }): Promise<Cairn<string>>;
   static async open(options: OpenOptions & { returnBuffers: true }): Promise<Cairn<Buffer>>;
   static async open(options: OpenOptions = {}): Promise<Cairn<string | Buffer>> {
+    await loadLua();
     return Cairn.openSync(options as OpenOptions & { returnBuffers?: false });
   }
 
@@ -125,6 +127,8 @@ export class Cairn<V extends string | Buffer = string> extends EventEmitter {
   static openSync(options?: OpenOptions & { returnBuffers?: false }): Cairn<string>;
   static openSync(options: OpenOptions & { returnBuffers: true }): Cairn<Buffer>;
   static openSync(options: OpenOptions = {}): Cairn<string | Buffer> {
+    // Lua compiles asynchronously: EVAL works once it has (at once after any open()).
+    void loadLua();
     if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) {
       // Not silently in memory: a caller who passed a dir wants durability.
       throw new TypeError(`Cairn.open: dir must be a non-empty string, not ${JSON.stringify(options.dir)}`);

@@ -51,6 +51,14 @@ export interface GeneratedCommands {
   dump(...args: unknown[]): unknown;
   /** Returns the given string. */
   echo(...args: unknown[]): unknown;
+  /** Executes a server-side Lua script. */
+  eval(...args: unknown[]): unknown;
+  /** Executes a read-only server-side Lua script. */
+  eval_ro(...args: unknown[]): unknown;
+  /** Executes a server-side Lua script by SHA1 digest. */
+  evalsha(...args: unknown[]): unknown;
+  /** Executes a read-only server-side Lua script by SHA1 digest. */
+  evalsha_ro(...args: unknown[]): unknown;
   /** Executes all commands in a transaction. */
   exec(...args: unknown[]): unknown;
   /** Determines whether one or more keys exist. */
@@ -211,6 +219,8 @@ export interface GeneratedCommands {
   scan(...args: unknown[]): unknown;
   /** Returns the number of members in a set. */
   scard(...args: unknown[]): unknown;
+  /** A container for Lua scripts management commands. */
+  script(...args: unknown[]): unknown;
   /** Returns the difference of multiple sets. */
   sdiff(...args: unknown[]): unknown;
   /** Stores the difference of multiple sets in a key. */
@@ -377,6 +387,10 @@ export interface TransactionCommands {
   discard(...args: unknown[]): this;
   dump(...args: unknown[]): this;
   echo(...args: unknown[]): this;
+  eval(...args: unknown[]): this;
+  eval_ro(...args: unknown[]): this;
+  evalsha(...args: unknown[]): this;
+  evalsha_ro(...args: unknown[]): this;
   exists(...args: unknown[]): this;
   expire(...args: unknown[]): this;
   expireat(...args: unknown[]): this;
@@ -457,6 +471,7 @@ export interface TransactionCommands {
   save(...args: unknown[]): this;
   scan(...args: unknown[]): this;
   scard(...args: unknown[]): this;
+  script(...args: unknown[]): this;
   sdiff(...args: unknown[]): this;
   sdiffstore(...args: unknown[]): this;
   select(...args: unknown[]): this;

@@ -21,6 +21,7 @@ import { WatchRegistry } from './watch.js';
 import { Tracking } from './tracking.js';
 import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, publishKeyspaceEvent } from './notify.js';
 import { Logger } from './log.js';
+import { createScripting, type Scripting } from '../scripting/scripting.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 import type { Database } from '../store/keyspace.js';
 
@@ -141,6 +142,8 @@ export class Engine {
     this.persistence.stop();
     this.aof.close();
     this.pauseTimer?.cancel();
+    this.scriptingEngine?.close();
+    this.scriptingEngine = null;
   }
 
   /** Re-reads settings that live outside ConfigValues. Called after every CONFIG SET. */
@@ -189,6 +192,13 @@ export class Engine {
   keyModified(db: Database, key: string, by: Session | null): void {
     this.watches.touch(db, key);
     this.tracking.invalidate(key, by);
+  }
+
+  private scriptingEngine: Scripting | null = null;
+  /** Lua scripting, created on first use once the Lua VM is loaded (loadLua); null until then. */
+  get scripting(): Scripting | null {
+    if (this.scriptingEngine === null) this.scriptingEngine = createScripting(this);
+    return this.scriptingEngine;
   }
 
   /**
