@@ -14,8 +14,9 @@
  * scanStream() and friends are object-mode Readables, keyPrefix prefixes keys found by
  * the command table's key specs. Network options (host, port, tls, retries) are ignored.
  *
- * Not provided: Lua (eval, defineCommand), MONITOR, cluster and sentinel clients.
+ * Not provided: MONITOR, cluster and sentinel clients; defineCommand's commands are not on pipelines.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { allCommands } from '../commands/index.js';
@@ -374,9 +375,26 @@ export class Redis extends EventEmitter {
     return new ScanStream(this, 'zscan', key, options);
   }
 
-  /** Lua scripting is not implemented yet: said plainly instead of failing later. */
-  defineCommand(..._args: unknown[]): never {
-    throw new Error('cairn/ioredis: defineCommand needs Lua scripting, which Cairn does not implement yet');
+  /**
+   * ioredis's custom commands: `name(...keys, ...args)` (and `nameBuffer`) run the script by
+   * EVALSHA, falling back to EVAL when the server does not have it cached. Without
+   * numberOfKeys the first argument is the key count. Not added to pipelines.
+   */
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }): void {
+    const sha = createHash('sha1').update(definition.lua).digest('hex');
+    const [evalName, evalShaName] = definition.readOnly === true ? ['eval_ro', 'evalsha_ro'] : ['eval', 'evalsha'];
+    const command = (buffers: boolean) => (...args: unknown[]) => {
+      const [rest, callback] = splitCallback(args);
+      const params = definition.numberOfKeys === undefined ? rest : [definition.numberOfKeys, ...rest];
+      const run = this.send(evalShaName, [sha, ...params], buffers).catch((e: Error) => {
+        if (!e.message.startsWith('NOSCRIPT')) throw e;
+        return this.send(evalName, [definition.lua, ...params], buffers);
+      });
+      return withCallback(run, callback);
+    };
+    const self = this as unknown as Record<string, unknown>;
+    self[name] = command(false);
+    self[`${name}Buffer`] = command(true);
   }
 
   monitor(): Promise<never> {

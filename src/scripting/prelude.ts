@@ -168,7 +168,9 @@ for _, name in ipairs({ 'redis', 'string', 'table', 'math', 'coroutine', 'bit', 
   if G[name] ~= nil then G[name] = readonly(G[name]) end
 end
 -- The string metatable is shared by every string: changing it would reach other scripts.
+-- Its __index must be the read-only string library too, or ("").upper could be replaced.
 local stringmeta = getmetatable('')
+rawset(stringmeta, '__index', G.string)
 rawset(stringmeta, '__metatable', readonly(stringmeta))
 
 local globals = readonly(G)

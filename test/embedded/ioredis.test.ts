@@ -259,8 +259,19 @@ describe('cairn/ioredis behaves as ioredis against Redis', () => {
 
   it('says plainly what it does not do', async () => {
     const r = new Facade({ cairn: db });
-    assert.throws(() => r.defineCommand('x', { lua: 'return 1' }), /Lua scripting/);
     await assert.rejects(r.monitor(), /not supported/);
+    r.disconnect();
+  });
+
+  it('eval and defineCommand run Lua in-process, EVALSHA first and EVAL after a flush', async () => {
+    const r = new Facade({ cairn: db, keyPrefix: 'lua:' });
+    r.defineCommand('setGet', { numberOfKeys: 1, lua: "redis.call('set', KEYS[1], ARGV[1]) return {KEYS[1], redis.call('get', KEYS[1])}" });
+    const setGet = (r as unknown as { setGet(k: string, v: string): Promise<unknown> }).setGet.bind(r);
+    assert.deepEqual(await setGet('a', '1'), ['lua:a', '1']);
+    await r.script('FLUSH');
+    assert.deepEqual(await setGet('a', '2'), ['lua:a', '2']);
+    assert.deepEqual(await r.eval('return {KEYS[1], ARGV[1]}', 1, 'k', 'v'), ['lua:k', 'v']);
+    await assert.rejects(r.eval('return redis.call("nosuch")', 0), /Unknown Redis command/);
     r.disconnect();
   });
 });
