@@ -45,7 +45,7 @@ const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit'
 const PUBSUB_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 /** Redis's shared.bgsaveerr. */
-const MISCONF_RDB =
+export const MISCONF_RDB =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 const SKIP_NEXT = 1;

@@ -8,7 +8,7 @@
  * Writes a script makes are logged to the AOF as their effects, inside MULTI/EXEC.
  */
 import { createHash } from 'node:crypto';
-import type { Engine } from '../engine/engine.js';
+import { MISCONF_RDB, type Engine } from '../engine/engine.js';
 import { Session, detachedTransport, type SessionReply } from '../engine/session.js';
 import { REDIS_VERSION } from '../engine/version.js';
 import { keysOf } from '../commands/server.js';
@@ -462,7 +462,7 @@ export class Scripting {
     if (cmd.flagSet.has('noscript')) return fail('ERR This Redis command is not allowed from script');
     if (cmd.isWrite) {
       if (this.readonlyScript) return fail('ERR Write commands are not allowed from read-only scripts.');
-      if (engine.persistence.deniesWrites) return fail('MISCONF Errors writing to disk: writes are refused until a save succeeds.');
+      if (engine.persistence.deniesWrites) return fail(MISCONF_RDB);
       if (engine.aof.lastWriteError !== null) return fail(`MISCONF Errors writing to the AOF file: ${engine.aof.lastWriteError}`);
     }
     const client = this.client;
