@@ -9,14 +9,9 @@
  *
  *   npm run bench:aof          BENCH_N (requests per run, default 100000), BENCH_ROUNDS (3)
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, requireTools, waitPing } from './common.mjs';
+import { spawnSync } from 'node:child_process';
+import { requireTools, startServer } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 requireTools(['redis-server', 'redis-benchmark']);
@@ -28,25 +23,7 @@ const MODES = [
   ['appendfsync always', ['--appendonly', 'yes', '--appendfsync', 'always']],
 ];
 
-async function start(kind, args) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), `bench-aof-${kind}-`));
-  const common = ['--port', String(port), '--dir', dir, '--save', '', ...args];
-  const child =
-    kind === 'redis'
-      ? spawn('redis-server', [...common, '--bind', '127.0.0.1', '--auto-aof-rewrite-percentage', '0'], { stdio: 'ignore' })
-      : spawn(process.execPath, [join(ROOT, 'bin/cairn-server'), ...common, '--auto-aof-rewrite-percentage', '0', '--loglevel', 'warning'], { stdio: 'ignore' });
-  await waitPing(port);
-  return {
-    port,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const start = (kind, args) => startServer(kind, [...args, '--auto-aof-rewrite-percentage', '0']);
 
 function benchmark(port) {
   const r = spawnSync('redis-benchmark', ['-p', String(port), '-t', 'set', '-n', String(N), '-c', '50', '-r', '100000', '--csv'], { encoding: 'utf8' });

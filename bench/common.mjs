@@ -1,7 +1,12 @@
 // Helpers the benchmark scripts share: free ports, waiting for a server, RSS, tools.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Exits with the install command when a Redis tool the benchmark needs is missing. */
 export function requireTools(tools) {
@@ -37,4 +42,30 @@ export async function waitPing(port) {
 export function rssKb(pid) {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Starts redis-server or cairn-server ('redis' | 'cairn') on a free port with a fresh data
+ * directory and extra args; cpu pins it with taskset. stop() kills it and removes the dir.
+ */
+export async function startServer(kind, args = [], { cpu = null } = {}) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
+  const common = ['--port', String(port), '--dir', dir, '--save', '', ...args];
+  const argv =
+    kind === 'redis'
+      ? ['redis-server', ...common, '--bind', '127.0.0.1']
+      : [process.execPath, join(ROOT, 'bin/cairn-server'), ...common, '--loglevel', 'warning'];
+  const pinned = cpu === null ? argv : ['taskset', '-c', String(cpu), ...argv];
+  const child = spawn(pinned[0], pinned.slice(1), { stdio: 'ignore' });
+  await waitPing(port);
+  return {
+    port,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -7,14 +7,9 @@
  *
  *   npm run bench:scripting     BENCH_N (requests per run, default 50000), BENCH_ROUNDS (3)
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, requireTools, waitPing } from './common.mjs';
+import { spawnSync } from 'node:child_process';
+import { requireTools, startServer } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 requireTools(['redis-server', 'redis-benchmark', 'redis-cli']);
@@ -25,25 +20,7 @@ const SCRIPTS = [
   ['Lua only (10k-step loop)', 'local s = 0 for i = 1, 10000 do s = s + i % 7 end return s'],
 ];
 
-async function start(kind) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), `bench-lua-${kind}-`));
-  const common = ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no'];
-  const child =
-    kind === 'redis'
-      ? spawn('taskset', ['-c', '0', 'redis-server', ...common, '--bind', '127.0.0.1'], { stdio: 'ignore' })
-      : spawn('taskset', ['-c', '0', process.execPath, join(ROOT, 'bin/cairn-server'), ...common, '--loglevel', 'warning'], { stdio: 'ignore' });
-  await waitPing(port);
-  return {
-    port,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const start = (kind) => startServer(kind, ['--appendonly', 'no'], { cpu: 0 });
 
 function benchmark(port, body) {
   const sha = spawnSync('redis-cli', ['-p', String(port), 'SCRIPT', 'LOAD', body], { encoding: 'utf8' }).stdout.trim();

@@ -269,30 +269,8 @@ export class Engine {
         return false;
       }
       s.lastCommand = cmd.fullName;
-      // A snapshot in progress writes out the keys this command may change, as they are now.
-      const snapshot = this.persistence.background;
-      if (snapshot !== null && cmd.isWrite) {
-        const positions = keysOf(cmd, argv);
-        if (positions !== null) for (const i of positions) snapshot.preserve(s.db, argv[i]!);
-      }
       const errorsBefore = reply.errors;
-      const replyStart = reply.mark();
-      const dirtyBefore = this.keyspace.dirty;
-      try {
-        cmd.handler!(s, argv);
-        // Logged once it changed data, as Redis propagates a write that changed server.dirty.
-        if (this.aof.enabled && !this.aof.loading) {
-          if (cmd.isWrite && this.keyspace.dirty !== dirtyBefore) this.aof.feed(s, cmd, argv);
-          else if (cmd.fullName === 'exec') this.aof.endTransaction(s);
-        }
-      } catch (e) {
-        // No input may crash the server: a failing command (a bug, or a V8 limit such as
-        // "Map maximum size exceeded") answers an error and everyone else goes on.
-        reply.rewind(replyStart);
-        this.log.warning(`Command ${cmd.fullName} failed: ${(e as Error).stack ?? e}`);
-        reply.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
-      }
-      s.propagateAs = null;
+      this.runHandler(s, cmd, argv);
       // One clock read per command: the time since the previous one ended, which also
       // counts this command's parsing (a fraction of a microsecond).
       const ended = performance.now();
@@ -335,6 +313,37 @@ export class Engine {
     if (outerCommand === null && !s.inExec) tracking.flushPending();
     else tracking.current = outerCommand;
     return true;
+  }
+
+  /**
+   * Runs a looked-up command's handler for s, for a client and for a script's redis.call
+   * alike: a snapshot in progress first writes out the keys it may change, a write that
+   * changed data is logged, and a failing handler answers an error instead of crashing.
+   */
+  runHandler(s: Session, cmd: Command, argv: string[]): void {
+    const snapshot = this.persistence.background;
+    if (snapshot !== null && cmd.isWrite) {
+      const positions = keysOf(cmd, argv);
+      if (positions !== null) for (const i of positions) snapshot.preserve(s.db, argv[i]!);
+    }
+    const reply = s.reply;
+    const replyStart = reply.mark();
+    const dirtyBefore = this.keyspace.dirty;
+    try {
+      cmd.handler!(s, argv);
+      // Logged once it changed data, as Redis propagates a write that changed server.dirty.
+      if (this.aof.enabled && !this.aof.loading && s.propagateWrites) {
+        if (cmd.isWrite && this.keyspace.dirty !== dirtyBefore) this.aof.feed(s, cmd, argv);
+        else if (cmd.fullName === 'exec') this.aof.endTransaction(s);
+      }
+    } catch (e) {
+      // No input may crash the server: a failing command (a bug, or a V8 limit such as
+      // "Map maximum size exceeded") answers an error and everyone else goes on.
+      reply.rewind(replyStart);
+      this.log.warning(`Command ${cmd.fullName} failed: ${(e as Error).stack ?? e}`);
+      reply.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
+    }
+    s.propagateAs = null;
   }
 
   /** The command argv names, or null after replying with Redis's rejection. */

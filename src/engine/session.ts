@@ -89,6 +89,8 @@ export class Session {
    * (SPOP logs SREM of what it popped); read and cleared after the command.
    */
   propagateAs: string[][] | null = null;
+  /** False while a script said redis.set_repl(REPL_NONE): its writes stay out of the AOF. */
+  propagateWrites = true;
   /** Append-only-file offset of this client's last logged write: its replies wait for it under appendfsync always. */
   aofOffset = 0;
   /** CLIENT TRACKING state, or null when tracking is off. */

@@ -197,8 +197,6 @@ export class Scripting {
   /** The session whose script is running, or null. */
   private caller: Session | null = null;
   private readonlyScript = false;
-  /** redis.set_repl(): whether the script's writes are logged (REPL_AOF bit). */
-  private propagate = true;
 
   constructor(private readonly engine: Engine) {
     this.lua = new LuaState(LUA_MEMORY_LIMIT);
@@ -261,7 +259,7 @@ export class Scripting {
       return 0;
     });
     lua.pushFunction((st) => {
-      this.propagate = (st.toNumber(1) & 1) !== 0;
+      this.client.propagateWrites = (st.toNumber(1) & 1) !== 0;
       st.top = 0;
       return 0;
     });
@@ -389,7 +387,7 @@ export class Scripting {
     this.replySink.resp = 2;
     this.caller = s;
     this.readonlyScript = readonlyCommand || script.readonly;
-    this.propagate = true;
+    client.propagateWrites = true;
     lua.pushRef(this.handlerRef);
     lua.pushRef(script.ref);
     let rc: number;
@@ -465,28 +463,10 @@ export class Scripting {
       if (engine.persistence.deniesWrites) return fail(MISCONF_RDB);
       if (engine.aof.lastWriteError !== null) return fail(`MISCONF Errors writing to the AOF file: ${engine.aof.lastWriteError}`);
     }
-    const client = this.client;
-    const snapshot = engine.persistence.background;
-    if (snapshot !== null && cmd.isWrite) {
-      const positions = keysOf(cmd, argv);
-      if (positions !== null) for (const i of positions) snapshot.preserve(client.db, argv[i]!);
-    }
-    const dirtyBefore = engine.keyspace.dirty;
-    const sink = this.replySink;
-    try {
-      cmd.handler(client, argv);
-      if (this.propagate && engine.aof.enabled && !engine.aof.loading && cmd.isWrite && engine.keyspace.dirty !== dirtyBefore) {
-        engine.aof.feed(client, cmd, argv);
-      }
-    } catch (e) {
-      sink.take();
-      engine.log.warning(`Command ${cmd.fullName} failed in a script: ${(e as Error).stack ?? e}`);
-      sink.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
-    }
-    client.propagateAs = null;
+    engine.runHandler(this.client, cmd, argv);
     cmd.stats.calls++;
     engine.stats.commandsProcessed++;
-    const reply = sink.take();
+    const reply = this.replySink.take();
     if (reply instanceof ErrorText) {
       cmd.stats.failed++;
       return fail(reply.text);
