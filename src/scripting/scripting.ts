@@ -197,6 +197,8 @@ export class Scripting {
   /** The session whose script is running, or null. */
   private caller: Session | null = null;
   private readonlyScript = false;
+  /** Keys the running script read, for its caller's CLIENT TRACKING. */
+  private readKeys: string[] = [];
 
   constructor(private readonly engine: Engine) {
     this.lua = new LuaState(LUA_MEMORY_LIMIT);
@@ -388,6 +390,8 @@ export class Scripting {
     this.caller = s;
     this.readonlyScript = readonlyCommand || script.readonly;
     client.propagateWrites = true;
+    this.readKeys = [];
+    const dirtyBefore = this.engine.keyspace.dirty;
     lua.pushRef(this.handlerRef);
     lua.pushRef(script.ref);
     let rc: number;
@@ -401,6 +405,8 @@ export class Scripting {
       if (aof.enabled && !s.inExec) aof.endTransaction(client);
       if (client.aofOffset > s.aofOffset) s.aofOffset = client.aofOffset;
     }
+    // As Redis does, only a script that wrote nothing leaves its reads tracked.
+    if (this.readKeys.length > 0 && this.engine.keyspace.dirty === dirtyBefore) this.engine.tracking.remember(s, this.readKeys);
     if (rc === 0) this.replyFromLua(s.reply, -1, 0);
     else this.replyScriptError(s, sha, rc);
     lua.top = 0;
@@ -471,10 +477,10 @@ export class Scripting {
       cmd.stats.failed++;
       return fail(reply.text);
     }
-    // A read by a script counts as the caller's read for client-side caching.
+    // A script's reads count as its caller's for client-side caching (see run()).
     if (caller.tracking !== null && !caller.tracking.bcast && cmd.flagSet.has('readonly')) {
       const positions = keysOf(cmd, argv);
-      if (positions !== null && positions.length > 0) engine.tracking.remember(caller, positions.map((i) => argv[i]!));
+      if (positions !== null) for (const i of positions) this.readKeys.push(argv[i]!);
     }
     if (!lua.checkStack(8)) return fail('ERR reached lua stack limit');
     this.pushNode(reply ?? null, 0);

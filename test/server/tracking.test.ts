@@ -59,6 +59,21 @@ function drain(c: RawClient): void {
 }
 
 const scenarios: Record<string, [number, Step[]]> = {
+  'keys a script reads are tracked for the client that ran it': [
+    2,
+    [
+      [0, 'HELLO', '3'],
+      [0, 'CLIENT', 'TRACKING', 'ON'],
+      [0, 'EVAL', "return redis.call('get', KEYS[1])", '1', 'a'],
+      [1, 'SET', 'a', '1'],
+      [0, 'EVAL', "redis.call('set', 'b', 1) return redis.call('mget', 'a', 'b')", '0'],
+      [1, 'MSET', 'a', '2', 'b', '2'],
+      [0, 'EVAL', "local v = redis.call('get', 'a') redis.call('set', 'd', 1) return v", '0'],
+      [1, 'SET', 'a', '3'],
+      [0, 'EVAL_RO', "return redis.call('exists', 'c')", '1', 'c'],
+      [1, 'SET', 'c', '1'],
+    ],
+  ],
   'default mode, RESP3: reads remembered, one invalidation per read, after the own reply, flushes as null': [
     2,
     [
