@@ -12,6 +12,7 @@ import { MISCONF_RDB, type Engine } from '../engine/engine.js';
 import { Session, detachedTransport, type SessionReply } from '../engine/session.js';
 import { REDIS_VERSION } from '../engine/version.js';
 import { keysOf } from '../commands/server.js';
+import { NOT_INTEGER, parseInt64 } from '../commands/util.js';
 import type { Command } from '../commands/types.js';
 import { LUA_GLOBALSINDEX, LUA_MULTRET, LuaState, LuaType, luaLoaded } from './lua.js';
 import { PRELUDE } from './prelude.js';
@@ -352,8 +353,8 @@ export class Scripting {
 
   /** EVAL / EVALSHA (and their _RO forms): argv[1] is the body or sha, argv[2] numkeys. */
   run(s: Session, argv: string[], bySha: boolean, readonlyCommand: boolean): void {
-    const numkeys = Number(argv[2]);
-    if (!/^-?\d+$/.test(argv[2]!) || !Number.isSafeInteger(numkeys)) return s.reply.error('ERR value is not an integer or out of range');
+    const numkeys = parseInt64(argv[2]!);
+    if (numkeys === null) return s.reply.error(NOT_INTEGER);
     if (numkeys > argv.length - 3) return s.reply.error("ERR Number of keys can't be greater than number of args");
     if (numkeys < 0) return s.reply.error("ERR Number of keys can't be negative");
     let sha: string | null;
