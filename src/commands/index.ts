@@ -11,6 +11,7 @@ import { keyCommands } from './keys.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
+import { functionCommands } from './functions.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
@@ -30,4 +31,5 @@ export const allCommands: CommandDecl[] = [
   ...serverCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...functionCommands,
 ];

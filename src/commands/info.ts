@@ -73,6 +73,8 @@ const sections: Record<string, Section> = {
       ['used_memory_peak', peakMemory],
       ['used_memory_peak_human', bytesToHuman(peakMemory)],
       ['used_memory_heap_total', m.heapTotal],
+      // Lua's own heaps (EVAL's and the functions'), and what the caches hold, with Redis's names.
+      ...luaMemory(e),
       ['total_system_memory', os.totalmem()],
       ['total_system_memory_human', bytesToHuman(os.totalmem())],
       ['maxmemory', 0],
@@ -184,6 +186,29 @@ const sections: Record<string, Section> = {
     return out;
   },
 };
+
+function luaMemory(e: Engine): [string, string | number][] {
+  const scripting = e.loadedScripting;
+  const functions = e.loadedFunctions;
+  const evalVm = scripting?.memoryUsed ?? 0;
+  const functionsVm = functions?.memoryUsed ?? 0;
+  const evalCache = scripting?.cacheBytes ?? 0;
+  const functionsCache = functions?.overheadBytes ?? 0;
+  return [
+    ['used_memory_lua', evalVm],
+    ['used_memory_vm_eval', evalVm],
+    ['used_memory_lua_human', bytesToHuman(evalVm)],
+    ['used_memory_scripts_eval', evalCache],
+    ['number_of_cached_scripts', scripting?.cachedScripts ?? 0],
+    ['number_of_functions', functions?.functionCount ?? 0],
+    ['used_memory_vm_functions', functionsVm],
+    ['used_memory_vm_total', evalVm + functionsVm],
+    ['used_memory_vm_total_human', bytesToHuman(evalVm + functionsVm)],
+    ['used_memory_functions', functionsCache],
+    ['used_memory_scripts', evalCache + functionsCache],
+    ['used_memory_scripts_human', bytesToHuman(evalCache + functionsCache)],
+  ];
+}
 
 const DEFAULT = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'errorstats', 'cluster', 'keyspace'];
 const ALL = [...DEFAULT.slice(0, -2), 'commandstats', ...DEFAULT.slice(-2)];

@@ -69,10 +69,16 @@ export interface GeneratedCommands {
   expireat(...args: unknown[]): unknown;
   /** Returns the expiration time of a key as a Unix timestamp. */
   expiretime(...args: unknown[]): unknown;
+  /** Invoke a function */
+  fcall(...args: unknown[]): unknown;
+  /** Invoke a read-only function */
+  fcall_ro(...args: unknown[]): unknown;
   /** Removes all keys from all databases. */
   flushall(...args: unknown[]): unknown;
   /** Remove all keys from the current database. */
   flushdb(...args: unknown[]): unknown;
+  /** A container for function commands */
+  function(...args: unknown[]): unknown;
   /** Returns the string value of a key. */
   get(...args: unknown[]): unknown;
   /** Returns the string value of a key after deleting the key. */
@@ -395,8 +401,11 @@ export interface TransactionCommands {
   expire(...args: unknown[]): this;
   expireat(...args: unknown[]): this;
   expiretime(...args: unknown[]): this;
+  fcall(...args: unknown[]): this;
+  fcall_ro(...args: unknown[]): this;
   flushall(...args: unknown[]): this;
   flushdb(...args: unknown[]): this;
+  function(...args: unknown[]): this;
   get(...args: unknown[]): this;
   getdel(...args: unknown[]): this;
   getex(...args: unknown[]): this;

@@ -22,6 +22,8 @@ import { Tracking } from './tracking.js';
 import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, publishKeyspaceEvent } from './notify.js';
 import { Logger } from './log.js';
 import { createScripting, type Scripting } from '../scripting/scripting.js';
+import { Functions } from '../scripting/functions.js';
+import { luaLoaded } from '../scripting/lua.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 import type { Database } from '../store/keyspace.js';
 
@@ -144,6 +146,8 @@ export class Engine {
     this.pauseTimer?.cancel();
     this.scriptingEngine?.close();
     this.scriptingEngine = null;
+    this.functionsEngine?.close();
+    this.functionsEngine = null;
   }
 
   /** Re-reads settings that live outside ConfigValues. Called after every CONFIG SET. */
@@ -199,6 +203,23 @@ export class Engine {
   get scripting(): Scripting | null {
     if (this.scriptingEngine === null) this.scriptingEngine = createScripting(this);
     return this.scriptingEngine;
+  }
+
+  private functionsEngine: Functions | null = null;
+  /** The EVAL engine if a script ran yet (INFO need not create it). */
+  get loadedScripting(): Scripting | null {
+    return this.scriptingEngine;
+  }
+
+  /** The function libraries if any code touched them yet (persistence need not create them). */
+  get loadedFunctions(): Functions | null {
+    return this.functionsEngine;
+  }
+
+  /** Function libraries (FUNCTION, FCALL); null until the Lua VM is loaded. */
+  get functions(): Functions | null {
+    if (this.functionsEngine === null && luaLoaded()) this.functionsEngine = new Functions(this);
+    return this.functionsEngine;
   }
 
   /**

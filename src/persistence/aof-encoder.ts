@@ -50,6 +50,11 @@ export class AofEncoder {
     return Buffer.alloc(0);
   }
 
+  /** A library is rebuilt by loading its code again, as Redis's rewrite writes it. */
+  functionLibrary(code: string): void {
+    this.command(['FUNCTION', 'LOAD', code]);
+  }
+
   selectDb(db: number): void {
     this.command(['SELECT', String(db)]);
   }

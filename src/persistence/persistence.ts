@@ -102,7 +102,8 @@ export class Persistence {
     const c = this.engine.config;
     const policy = c.maxmemoryPolicy;
     const accessInfo = policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none';
-    return new Snapshot(this.engine.keyspace, { compress: c.rdbcompression, accessInfo, aux: [['aof-base', '0']], commands });
+    const functions = this.engine.loadedFunctions?.libraryCodes() ?? [];
+    return new Snapshot(this.engine.keyspace, { compress: c.rdbcompression, accessInfo, aux: [['aof-base', '0']], commands, functions });
   }
 
   /** A fresh temporary name: a cancelled BGSAVE may still be closing its own file. */
@@ -267,6 +268,8 @@ export class Persistence {
     const ks = this.engine.keyspace;
     for (const db of ks.dbs) this.engine.watches.touchDb(db);
     ks.flushAll();
+    // The file holds the libraries too: they are loaded back, not merged.
+    this.engine.loadedFunctions?.flush();
     try {
       this.loadFile(this.path);
     } catch (e) {
@@ -358,6 +361,15 @@ export class Persistence {
               lastLog = performance.now();
               const mb = src.offset / 1048576;
               this.engine.log.notice(`Loading ${path}: ${loaded} keys, ${mb.toFixed(1)} MB of ${(size / 1048576).toFixed(1)} MB`);
+            }
+          },
+          function: (code) => {
+            const functions = this.engine.functions;
+            if (functions === null) throw new RdbError('the file holds function libraries, which need the Lua VM: open with Cairn.open, not openSync', src.offset);
+            try {
+              functions.loadPersisted(code);
+            } catch (e) {
+              throw new RdbError((e as Error).message, src.offset);
             }
           },
         },

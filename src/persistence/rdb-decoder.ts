@@ -257,6 +257,8 @@ export interface RdbSink {
   /** expireAt in unix ms (0: none); idle seconds or LFU counter when the file has them (-1: absent). */
   key(db: number, key: string, value: Value, expireAt: number, idle: number, freq: number): void;
   aux?(name: string, value: string): void;
+  /** A function library's code (FUNCTION2 record). */
+  function?(code: string): void;
   /** RESIZEDB hint. */
   resize?(db: number, keys: number, expires: number): void;
 }
@@ -324,8 +326,13 @@ export function loadRdb(src: ByteSource, limits: EncodingLimits, sink: RdbSink, 
         case F.OPCODE_MODULE_AUX:
           return dec.fail('module data is not supported by Cairn');
         case F.OPCODE_FUNCTION:
-        case F.OPCODE_FUNCTION2:
-          return dec.fail('functions are not supported by Cairn yet');
+          return dec.fail('Pre-GA function format not supported');
+        case F.OPCODE_FUNCTION2: {
+          const code = dec.string();
+          if (sink.function === undefined) return dec.fail('function libraries are not expected here');
+          sink.function(code);
+          continue;
+        }
         case F.OPCODE_EOF: {
           src.flushCrc();
           const computed = src.crc!.digest();

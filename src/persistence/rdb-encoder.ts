@@ -148,6 +148,12 @@ export class RdbEncoder {
     this.string(value);
   }
 
+  /** A function library: its whole code, shebang included (FUNCTION2 record). */
+  functionLibrary(code: string): void {
+    this.byte(F.OPCODE_FUNCTION2);
+    this.string(code);
+  }
+
   selectDb(db: number, size: number, expires: number): void {
     this.byte(F.OPCODE_SELECTDB);
     this.length(db);

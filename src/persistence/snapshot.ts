@@ -30,6 +30,8 @@ export interface SnapshotOptions {
   aux?: [string, string][];
   /** Commands instead of RDB (an AOF base with aof-use-rdb-preamble no). */
   commands?: boolean;
+  /** Function libraries' code, written before the keys as Redis does. */
+  functions?: string[];
 }
 
 /** What a snapshot writes with: RdbEncoder, or AofEncoder for a command-format AOF base. */
@@ -38,6 +40,7 @@ export interface SnapshotEncoder {
   take(): Buffer;
   header(): void;
   aux(key: string, value: string): void;
+  functionLibrary(code: string): void;
   selectDb(db: number, size: number, expires: number): void;
   keyValue(key: string, entry: Entry, idleSeconds: number, lfuCounter: number): void;
   eof(): void;
@@ -87,6 +90,7 @@ export class Snapshot {
     enc.aux('ctime', String(Math.floor(Date.now() / 1000)));
     enc.aux('used-mem', String(process.memoryUsage().heapUsed));
     for (const [k, v] of options.aux ?? []) enc.aux(k, v);
+    for (const code of options.functions ?? []) enc.functionLibrary(code);
   }
 
   /** Called before a command changes key in db: writes the key's current state if still due. */

@@ -5,10 +5,13 @@
  * protected metatables, no bytecode loading).
  *
  * Chunk arguments, in order: the JS functions call, pcall, wrap, sha1hex, log, setresp, setrepl,
- * aclcheck; the Redis version string and number.
+ * aclcheck, register (redis.register_function); the Redis version string and number.
+ * Returns the globals proxy, the error handler, and setloadmode(on), which switches the
+ * globals a library's code sees while FUNCTION LOAD runs it: only redis.register_function,
+ * redis.log and the constants, as in Redis.
  */
 export const PRELUDE = String.raw`
-local jscall, jspcall, jswrap, jssha1hex, jslog, jssetresp, jssetrepl, jsaclcheck, version, versionnum = ...
+local jscall, jspcall, jswrap, jssha1hex, jslog, jssetresp, jssetrepl, jsaclcheck, jsregister, version, versionnum = ...
 local error, type, tostring, select, rawget, rawset, setmetatable, getmetatable, next =
       error, type, tostring, select, rawget, rawset, setmetatable, getmetatable, next
 local getinfo = debug.getinfo
@@ -173,11 +176,38 @@ local stringmeta = getmetatable('')
 rawset(stringmeta, '__index', G.string)
 rawset(stringmeta, '__metatable', readonly(stringmeta))
 
-local globals = readonly(G)
+local globalsmeta = { __index = G, __newindex = readonlyerror, __metatable = false }
+local globals = setmetatable({}, globalsmeta)
+protected[globals] = true
 G._G = globals
 -- Reading an undefined global is an error, as in Redis (it is nearly always a typo).
-setmetatable(G, { __index = function(_, name)
+local function nonexistent(_, name)
   error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
-end, __metatable = false })
-return globals, errhandler
+end
+setmetatable(G, { __index = nonexistent, __metatable = false })
+
+-- What a library's code reaches while it loads: a read-only table whose missing names
+-- are errors, holding only what registering functions needs.
+local function strict(t)
+  local proxy = setmetatable({}, {
+    __index = function(_, name)
+      local v = rawget(t, name)
+      if v == nil then
+        error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+      end
+      return v
+    end,
+    __newindex = readonlyerror,
+    __metatable = false,
+  })
+  protected[proxy] = true
+  return proxy
+end
+local loadredis = { register_function = jsregister, log = redis.log, REDIS_VERSION = version, REDIS_VERSION_NUM = versionnum }
+for _, name in ipairs({ 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING' }) do loadredis[name] = redis[name] end
+local loadglobals = strict({ redis = strict(loadredis) })
+local function setloadmode(on)
+  globalsmeta.__index = on and loadglobals or G
+end
+return globals, errhandler, setloadmode
 `;

@@ -1,0 +1,717 @@
+/**
+ * The runtime under EVAL and functions: Redis's Lua scripting on a Lua 5.1 state (lua.ts).
+ * A script runs to completion inside one command, so it is atomic: nothing else runs
+ * meanwhile. Its
+ * redis.call()s run commands on a session of its own (Redis's "lua client"), whose
+ * replies are built as values and converted to Lua by Redis's rules; the script's result
+ * is converted back into the caller's reply.
+ *
+ * Writes a script makes are logged to the AOF as their effects, inside MULTI/EXEC.
+ */
+import { createHash } from 'node:crypto';
+import { MISCONF_RDB, type Engine } from '../engine/engine.js';
+import { Session, detachedTransport, type SessionReply } from '../engine/session.js';
+import { REDIS_VERSION } from '../engine/version.js';
+import { keysOf } from '../commands/server.js';
+import type { Command } from '../commands/types.js';
+import { LUA_GLOBALSINDEX, LUA_MULTRET, LuaState, LuaType, type LuaFunction } from './lua.js';
+import { PRELUDE } from './prelude.js';
+
+/** Lua's own memory budget per engine: a runaway script fails with an error, the server lives. */
+export const LUA_MEMORY_LIMIT = 256 * 1024 * 1024;
+/** Nesting a reply may have on its way into or out of Lua. */
+const MAX_DEPTH = 1000;
+
+class Status {
+  constructor(readonly text: string) {}
+}
+class ErrorText {
+  constructor(readonly text: string) {}
+}
+class MapReply {
+  constructor(readonly items: ReplyNode[]) {}
+}
+class SetReply {
+  constructor(readonly items: ReplyNode[]) {}
+}
+class DoubleReply {
+  constructor(readonly value: number) {}
+}
+class Verbatim {
+  constructor(readonly text: string) {}
+}
+/** A command's reply as values; false is RESP2's nil, null RESP3's. */
+type ReplyNode = string | number | boolean | null | Status | ErrorText | MapReply | SetReply | DoubleReply | Verbatim | ReplyNode[];
+
+interface Frame {
+  kind: 'array' | 'map' | 'set';
+  items: ReplyNode[];
+  size: number;
+}
+
+/** The script client's reply sink: builds ReplyNodes. */
+class ScriptReply implements SessionReply {
+  resp: 2 | 3 = 2;
+  errors = 0;
+  readonly values: ReplyNode[] = [];
+  private readonly stack: Frame[] = [];
+
+  take(): ReplyNode | undefined {
+    const v = this.values[0];
+    this.values.length = 0;
+    this.stack.length = 0;
+    return v;
+  }
+  mark(): number {
+    return this.stack.length === 0 ? this.values.length : -1;
+  }
+  rewind(mark: number): void {
+    this.stack.length = 0;
+    this.values.length = Math.max(0, mark);
+  }
+  rawWrite(): void {}
+  private emit(v: ReplyNode): void {
+    let frame = this.stack[this.stack.length - 1];
+    if (frame === undefined) {
+      this.values.push(v);
+      return;
+    }
+    frame.items.push(v);
+    while (frame.items.length === frame.size) {
+      this.stack.pop();
+      const done = frame.kind === 'map' ? new MapReply(frame.items) : frame.kind === 'set' ? new SetReply(frame.items) : frame.items;
+      const parent = this.stack[this.stack.length - 1];
+      if (parent === undefined) {
+        this.values.push(done);
+        return;
+      }
+      parent.items.push(done);
+      frame = parent;
+    }
+  }
+  private open(kind: Frame['kind'], size: number): void {
+    if (size === 0) this.emit(kind === 'map' ? new MapReply([]) : kind === 'set' ? new SetReply([]) : []);
+    else this.stack.push({ kind, items: [], size });
+  }
+  ok(): void {
+    this.emit(new Status('OK'));
+  }
+  simple(text: string): void {
+    this.emit(new Status(text));
+  }
+  error(message: string): void {
+    this.errors++;
+    this.emit(new ErrorText(message));
+  }
+  integer(n: number | bigint | string): void {
+    this.emit(Number(n));
+  }
+  bulk(value: string): void {
+    this.emit(value);
+  }
+  nil(): void {
+    this.emit(this.resp === 2 ? false : null);
+  }
+  nilArray(): void {
+    this.emit(this.resp === 2 ? false : null);
+  }
+  array(length: number): void {
+    this.open('array', length);
+  }
+  map(pairs: number): void {
+    if (this.resp === 2) this.open('array', pairs * 2);
+    else this.open('map', pairs * 2);
+  }
+  set(length: number): void {
+    this.open(this.resp === 2 ? 'array' : 'set', length);
+  }
+  double(value: number): void {
+    if (this.resp === 2) this.emit(formatReplyDouble(value));
+    else this.emit(new DoubleReply(value));
+  }
+  boolean(value: boolean): void {
+    if (this.resp === 2) this.emit(value ? 1 : 0);
+    else this.emit(value);
+  }
+  verbatim(text: string): void {
+    if (this.resp === 2) this.emit(text);
+    else this.emit(new Verbatim(text));
+  }
+  push(length: number): void {
+    this.open('array', length);
+  }
+}
+
+function formatReplyDouble(value: number): string {
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  return String(value);
+}
+
+/** C's "%.17g", which Redis uses for a Lua number passed to redis.call. */
+export function formatG17(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const [mantissa, expText] = n.toExponential(16).split('e') as [string, string];
+  const exp = Number(expText);
+  const strip = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+  if (exp < -4 || exp >= 17) {
+    return `${strip(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return strip(n.toFixed(Math.max(0, 16 - exp)));
+}
+
+/** Redis's numeric reply of a Lua number: truncated to int64 (the C cast). */
+function luaNumberToInteger(n: number): number | bigint {
+  if (Number.isNaN(n) || n >= 9223372036854775807 || n < -9223372036854775808) return -9223372036854775808n;
+  const t = Math.trunc(n);
+  return Object.is(t, -0) ? 0 : t;
+}
+
+/** Error text as a reply may carry it: one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]/g, ' ');
+}
+
+export function sha1hex(text: string): string {
+  return createHash('sha1').update(Buffer.from(text, 'latin1')).digest('hex');
+}
+
+/** Flags a script (shebang) or function declares, in Redis's order (scripts_flags_def). */
+export const SCRIPT_FLAG_NAMES = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'] as const;
+export const FLAG_NO_WRITES = 1;
+
+/** The bit of a flag name (case-insensitive, as Redis compares), or 0 for an unknown one. */
+export function scriptFlagBit(name: string): number {
+  const i = SCRIPT_FLAG_NAMES.indexOf(name.toLowerCase() as (typeof SCRIPT_FLAG_NAMES)[number]);
+  return i < 0 ? 0 : 1 << i;
+}
+
+/** What Redis checks before running a script that declared flags (scriptPrepareForRun); false after replying. */
+export function mayRun(s: Session, flags: number, readonlyCommand: boolean): boolean {
+  if ((flags & FLAG_NO_WRITES) !== 0) return true;
+  // Declared flags make the command a write (scriptFlagsToCmdFlags): refused as any write is.
+  const engine = s.engine;
+  if (engine.persistence.deniesWrites) {
+    s.reply.error(MISCONF_RDB);
+    return false;
+  }
+  if (engine.aof.lastWriteError !== null) {
+    s.reply.error(`MISCONF Errors writing to the AOF file: ${engine.aof.lastWriteError}`);
+    return false;
+  }
+  if (readonlyCommand) {
+    s.reply.error('ERR Can not execute a script with write flag using *_ro command.');
+    return false;
+  }
+  return true;
+}
+
+/** A script or function invocation. */
+export interface Invocation {
+  /** The script's sha or the function's name, for error texts. */
+  name: string;
+  /** The compiled function, in the Lua registry. */
+  ref: number;
+  /** The command's arguments: keys start at argv[3], numkeys of them, then the args. */
+  argv: string[];
+  numkeys: number;
+  /** EVAL sets KEYS and ARGV globals; a function gets (keys, args) as parameters. */
+  asGlobals: boolean;
+  /** Writes are refused (no-writes, or an _RO command). */
+  readonly: boolean;
+}
+
+const LUA_MASKCOUNT = 8;
+/** Instructions between two checks of a FUNCTION LOAD's time budget. */
+const LOAD_HOOK_INSTRUCTIONS = 100_000;
+
+/**
+ * One Lua state with Redis's scripting environment: the redis library, the sandbox, and
+ * the bridge that runs redis.call()s on a session of its own (Redis's "lua client"). EVAL
+ * and functions each have one (as in Redis, they share nothing).
+ */
+export class LuaRuntime {
+  readonly lua: LuaState;
+  private readonly client: Session;
+  private readonly replySink = new ScriptReply();
+  private readonly globalsRef: number;
+  private readonly handlerRef: number;
+  private readonly loadModeRef: number;
+  /** The session whose script is running, or null. */
+  private caller: Session | null = null;
+  private readonlyScript = false;
+  /** Keys the running script read, for its caller's CLIENT TRACKING. */
+  private readKeys: string[] = [];
+  private loadDeadline = 0;
+  private loadHook = 0;
+
+  /** registerFunction: redis.register_function while a library loads (functions only). */
+  constructor(
+    private readonly engine: Engine,
+    registerFunction: LuaFunction | null = null,
+  ) {
+    this.lua = new LuaState(LUA_MEMORY_LIMIT);
+    const lua = this.lua;
+    for (const lib of ['base', 'table', 'string', 'math', 'debug']) lua.openLibrary(lib);
+    this.client = new Session(0, engine, this.replySink, detachedTransport('lua'));
+    this.client.authenticated = true;
+    this.client.name = '';
+    const err = lua.load(PRELUDE, '=cairn');
+    if (err !== null) throw new Error(`Lua prelude: ${err}`);
+    // redis.call and redis.pcall are C functions, as in Redis: "return redis.call(...)" is
+    // then no tail call, and a failing call reports the script's own line.
+    lua.pushFunction((st) => {
+      const results = this.callFromLua(st);
+      if (results === 2) {
+        st.pop();
+        return st.raise();
+      }
+      return results;
+    });
+    lua.pushFunction((st) => {
+      const results = this.callFromLua(st);
+      if (results === 2) st.pop();
+      return 1;
+    });
+    lua.pushFunction((st) => {
+      // wrap(f): a C function that calls f with its arguments and returns its results.
+      st.pushValue(1);
+      const ref = st.ref();
+      st.top = 0;
+      st.pushFunction((inner) => {
+        const n = inner.top;
+        inner.pushRef(ref);
+        inner.m._lua_insert(inner.L, 1);
+        inner.m._lua_call(inner.L, n, LUA_MULTRET);
+        return inner.top;
+      });
+      return 1;
+    });
+    lua.pushFunction((st) => {
+      const text = st.toString(1);
+      st.top = 0;
+      st.pushString(sha1hex(text));
+      return 1;
+    });
+    lua.pushFunction((st) => {
+      const level = st.toNumber(1);
+      const text = st.toString(2);
+      st.top = 0;
+      const log = this.engine.log;
+      if (level === 0) log.debug(text);
+      else if (level === 1) log.verbose(text);
+      else if (level === 2) log.notice(text);
+      else log.warning(text);
+      return 0;
+    });
+    lua.pushFunction((st) => {
+      this.replySink.resp = st.toNumber(1) === 3 ? 3 : 2;
+      st.top = 0;
+      return 0;
+    });
+    lua.pushFunction((st) => {
+      this.client.propagateWrites = (st.toNumber(1) & 1) !== 0;
+      st.top = 0;
+      return 0;
+    });
+    lua.pushFunction((st) => {
+      const name = st.type(1) === LuaType.String ? st.toString(1) : '';
+      st.top = 0;
+      if (this.engine.commands.get(name) === undefined) st.pushNil();
+      else st.pushBoolean(true);
+      return 1;
+    });
+    lua.pushFunction(
+      registerFunction ??
+        ((st) => {
+          st.top = 0;
+          this.pushErrorTable('ERR redis.register_function can only be called on FUNCTION LOAD command');
+          return st.raise();
+        }),
+    );
+    lua.pushString(REDIS_VERSION);
+    const [major, minor, patch] = REDIS_VERSION.split('.').map(Number) as [number, number, number];
+    lua.pushNumber((major << 16) | (minor << 8) | patch);
+    if (lua.pcall(11, 3, 0) !== 0) throw new Error(`Lua prelude: ${lua.toString(-1)}`);
+    this.loadModeRef = lua.ref();
+    this.handlerRef = lua.ref();
+    // From here on, code sees the read-only proxy as its globals; the real table stays
+    // reachable through the registry for KEYS and ARGV.
+    lua.pushValue(LUA_GLOBALSINDEX);
+    this.globalsRef = lua.ref();
+    lua.m._lua_replace(lua.L, LUA_GLOBALSINDEX);
+  }
+
+  close(): void {
+    if (this.loadHook !== 0) this.lua.m.removeFunction(this.loadHook);
+    this.lua.close();
+  }
+
+  get memoryUsed(): number {
+    return this.lua.memoryUsed;
+  }
+
+  /** Compiles code into the registry: its ref, or the compiler's message. */
+  compile(code: string, chunkName: string): number | string {
+    const err = this.lua.load(code, chunkName);
+    return err !== null ? err : this.lua.ref();
+  }
+
+  release(ref: number): void {
+    this.lua.unref(ref);
+  }
+
+  collectGarbage(): void {
+    this.lua.fullGc();
+  }
+
+  /**
+   * Runs a library's code (FUNCTION LOAD) with only the load-time API in reach, within
+   * timeoutMs (0: no limit). Returns null, or Redis's error text.
+   */
+  loadLibrary(code: string, timeoutMs: number): string | null {
+    const lua = this.lua;
+    const compiled = lua.load(code, '@user_function');
+    if (compiled !== null) return oneLine(`ERR Error compiling function: ${compiled}`);
+    this.setLoadMode(true);
+    if (timeoutMs > 0) {
+      if (this.loadHook === 0) {
+        // Raising from a count hook is allowed: the library's code stops where it is.
+        this.loadHook = lua.m.addFunction((L: number) => {
+          if (performance.now() <= this.loadDeadline) return;
+          lua.m._lua_sethook(L, 0, 0, 0);
+          this.pushErrorTable('ERR FUNCTION LOAD timeout');
+          lua.raise();
+        }, 'vii');
+      }
+      this.loadDeadline = performance.now() + timeoutMs;
+      lua.m._lua_sethook(lua.L, this.loadHook, LUA_MASKCOUNT, LOAD_HOOK_INSTRUCTIONS);
+    }
+    let rc: number;
+    try {
+      rc = lua.pcall(0, 0, 0);
+    } finally {
+      lua.m._lua_sethook(lua.L, 0, 0, 0);
+      this.setLoadMode(false);
+    }
+    if (rc === 0) return null;
+    let message: string;
+    if (lua.type(-1) === LuaType.Table) {
+      lua.rawGetField(-1, 'err');
+      message = lua.type(-1) === LuaType.String ? lua.toString(-1) : 'ERR unknown error';
+      lua.pop();
+    } else message = `ERR ${lua.type(-1) === LuaType.String ? lua.toString(-1) : 'unknown error'}`;
+    lua.top = 0;
+    if (rc === 4) lua.fullGc();
+    return oneLine(`ERR Error registering functions: ${message}`);
+  }
+
+  private setLoadMode(on: boolean): void {
+    const lua = this.lua;
+    lua.pushRef(this.loadModeRef);
+    lua.pushBoolean(on);
+    if (lua.pcall(1, 0, 0) !== 0) throw new Error(`Lua load mode: ${lua.toString(-1)}`);
+  }
+
+  /** Runs a compiled script or function for s and writes its reply. */
+  run(s: Session, call: Invocation): void {
+    const lua = this.lua;
+    const { argv, numkeys } = call;
+    const nargs = argv.length - 3 - numkeys;
+    if (call.asGlobals) lua.pushRef(this.globalsRef);
+    lua.newTable(numkeys, 0);
+    for (let i = 0; i < numkeys; i++) {
+      lua.pushString(argv[3 + i]!);
+      lua.rawSetI(-2, i + 1);
+    }
+    if (call.asGlobals) lua.rawSetField(-2, 'KEYS');
+    lua.newTable(nargs, 0);
+    for (let i = 0; i < nargs; i++) {
+      lua.pushString(argv[3 + numkeys + i]!);
+      lua.rawSetI(-2, i + 1);
+    }
+    if (call.asGlobals) {
+      lua.rawSetField(-2, 'ARGV');
+      lua.pop();
+    }
+    // Stack: [keys, args] for a function, nothing for EVAL; the handler and function go below.
+    const params = call.asGlobals ? 0 : 2;
+    const base = lua.top - params;
+    lua.pushRef(this.handlerRef);
+    lua.pushRef(call.ref);
+    if (params > 0) {
+      lua.m._lua_insert(lua.L, base + 1);
+      lua.m._lua_insert(lua.L, base + 1);
+    }
+
+    const client = this.client;
+    client.select(s.dbIndex);
+    client.inExec = true;
+    this.replySink.resp = 2;
+    this.caller = s;
+    this.readonlyScript = call.readonly;
+    client.propagateWrites = true;
+    this.readKeys = [];
+    const dirtyBefore = this.engine.keyspace.dirty;
+    let rc: number;
+    try {
+      rc = lua.pcall(params, 1, base + 1);
+    } finally {
+      this.caller = null;
+      client.inExec = false;
+      const aof = this.engine.aof;
+      // A script's writes are one transaction in the log (unless the caller's EXEC is one already).
+      if (aof.enabled && !s.inExec) aof.endTransaction(client);
+      if (client.aofOffset > s.aofOffset) s.aofOffset = client.aofOffset;
+    }
+    // As Redis does, only a script that wrote nothing leaves its reads tracked.
+    if (this.readKeys.length > 0 && this.engine.keyspace.dirty === dirtyBefore) this.engine.tracking.remember(s, this.readKeys);
+    if (rc === 0) this.replyFromLua(s.reply, -1, 0);
+    else this.replyScriptError(s, call.name, rc);
+    lua.top = 0;
+  }
+
+  private replyScriptError(s: Session, sha: string, rc: number): void {
+    const lua = this.lua;
+    let message: string;
+    let where = '';
+    if (lua.type(-1) === LuaType.Table) {
+      lua.rawGetField(-1, 'err');
+      message = lua.type(-1) === LuaType.String ? lua.toString(-1) : 'ERR unknown error';
+      lua.pop();
+      lua.rawGetField(-1, 'source');
+      const source = lua.type(-1) === LuaType.String ? lua.toString(-1) : null;
+      lua.pop();
+      lua.rawGetField(-1, 'line');
+      const line = lua.type(-1) === LuaType.Number ? lua.toNumber(-1) : null;
+      lua.pop();
+      if (source !== null && line !== null) where = `, on ${source}:${line}.`;
+    } else if (rc === 4) {
+      message = `ERR Lua script used more than ${LUA_MEMORY_LIMIT / 1024 / 1024} MB of memory`;
+      // Give the memory back now rather than at the next collection.
+      lua.top = 0;
+      lua.fullGc();
+    } else {
+      message = `ERR ${lua.type(-1) === LuaType.String ? lua.toString(-1) : 'unknown error'}`;
+    }
+    s.reply.error(oneLine(`${message} script: ${sha}${where}`));
+  }
+
+  /** redis.call / redis.pcall: returns (reply) or (error table, true). */
+  private callFromLua(lua: LuaState): number {
+    const n = lua.top;
+    const fail = (text: string): number => {
+      lua.top = 0;
+      this.pushErrorTable(text);
+      lua.pushBoolean(true);
+      return 2;
+    };
+    if (n === 0) return fail('ERR Please specify at least one argument for this redis lib call');
+    const argv: string[] = new Array(n);
+    for (let i = 1; i <= n; i++) {
+      const t = lua.type(i);
+      if (t === LuaType.String) argv[i - 1] = lua.toString(i);
+      else if (t === LuaType.Number) argv[i - 1] = formatG17(lua.toNumber(i));
+      else return fail('ERR Lua redis lib command arguments must be strings or integers');
+    }
+    lua.top = 0;
+    const caller = this.caller;
+    if (caller === null) return fail('ERR redis.call used outside a script');
+    const engine = this.engine;
+    let cmd: Command | undefined = engine.commands.get(argv[0]!);
+    if (cmd !== undefined && cmd.subcommandTable !== null && argv.length >= 2) cmd = cmd.subcommandTable.get(argv[1]!.toLowerCase());
+    if (cmd === undefined || cmd.handler === undefined) return fail('ERR Unknown Redis command called from script');
+    if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) return fail('ERR Wrong number of args calling Redis command from script');
+    if (cmd.flagSet.has('noscript')) return fail('ERR This Redis command is not allowed from script');
+    if (cmd.isWrite) {
+      if (this.readonlyScript) return fail('ERR Write commands are not allowed from read-only scripts.');
+      if (engine.persistence.deniesWrites) return fail(MISCONF_RDB);
+      if (engine.aof.lastWriteError !== null) return fail(`MISCONF Errors writing to the AOF file: ${engine.aof.lastWriteError}`);
+    }
+    engine.runHandler(this.client, cmd, argv);
+    cmd.stats.calls++;
+    engine.stats.commandsProcessed++;
+    const reply = this.replySink.take();
+    if (reply instanceof ErrorText) {
+      cmd.stats.failed++;
+      return fail(reply.text);
+    }
+    // A script's reads count as its caller's for client-side caching (see run()).
+    if (caller.tracking !== null && !caller.tracking.bcast && cmd.flagSet.has('readonly')) {
+      const positions = keysOf(cmd, argv);
+      if (positions !== null) for (const i of positions) this.readKeys.push(argv[i]!);
+    }
+    if (!lua.checkStack(8)) return fail('ERR reached lua stack limit');
+    this.pushNode(reply ?? null, 0);
+    return 1;
+  }
+
+  private pushErrorTable(text: string): void {
+    // An error reply "CODE message" is kept whole; Redis's luaPushErrorBuff.
+    const lua = this.lua;
+    lua.newTable(0, 1);
+    lua.pushString(text.startsWith('-') ? text.slice(1) : text);
+    lua.rawSetField(-2, 'err');
+  }
+
+  /** A command reply converted to Lua by Redis's RESP-to-Lua rules. */
+  private pushNode(node: ReplyNode, depth: number): void {
+    const lua = this.lua;
+    if (depth > MAX_DEPTH || !lua.checkStack(4)) {
+      lua.pushNil();
+      return;
+    }
+    if (typeof node === 'string') lua.pushString(node);
+    else if (typeof node === 'number') lua.pushNumber(node);
+    else if (typeof node === 'boolean') lua.pushBoolean(node);
+    else if (node === null) lua.pushNil();
+    else if (Array.isArray(node)) {
+      lua.newTable(node.length, 0);
+      for (let i = 0; i < node.length; i++) {
+        this.pushNode(node[i]!, depth + 1);
+        lua.rawSetI(-2, i + 1);
+      }
+    } else if (node instanceof Status) {
+      lua.newTable(0, 1);
+      lua.pushString(node.text);
+      lua.rawSetField(-2, 'ok');
+    } else if (node instanceof ErrorText) {
+      this.pushErrorTable(node.text);
+    } else if (node instanceof MapReply) {
+      lua.newTable(0, 1);
+      lua.newTable(0, node.items.length / 2);
+      for (let i = 0; i < node.items.length; i += 2) {
+        this.pushNode(node.items[i]!, depth + 1);
+        this.pushNode(node.items[i + 1]!, depth + 1);
+        lua.m._lua_rawset(lua.L, -3);
+      }
+      lua.rawSetField(-2, 'map');
+    } else if (node instanceof SetReply) {
+      lua.newTable(0, 1);
+      lua.newTable(0, node.items.length);
+      for (const item of node.items) {
+        this.pushNode(item, depth + 1);
+        lua.pushBoolean(true);
+        lua.m._lua_rawset(lua.L, -3);
+      }
+      lua.rawSetField(-2, 'set');
+    } else if (node instanceof DoubleReply) {
+      lua.newTable(0, 1);
+      lua.pushNumber(node.value);
+      lua.rawSetField(-2, 'double');
+    } else if (node instanceof Verbatim) {
+      lua.newTable(0, 1);
+      lua.newTable(0, 2);
+      lua.pushString('txt');
+      lua.rawSetField(-2, 'format');
+      lua.pushString(node.text);
+      lua.rawSetField(-2, 'string');
+      lua.rawSetField(-2, 'verbatim_string');
+    } else lua.pushNil();
+  }
+
+  /** The Lua value at idx written as a reply, by Redis's Lua-to-RESP rules. */
+  private replyFromLua(r: SessionReply, idx: number, depth: number): void {
+    const lua = this.lua;
+    const abs = idx < 0 ? lua.top + idx + 1 : idx;
+    if (depth > MAX_DEPTH || !lua.checkStack(4)) {
+      r.error('ERR reached lua stack limit');
+      return;
+    }
+    switch (lua.type(abs)) {
+      case LuaType.String:
+        r.bulk(lua.toString(abs));
+        return;
+      case LuaType.Boolean:
+        if (this.replySink.resp === 2) {
+          if (lua.toBoolean(abs)) r.integer(1);
+          else r.nil();
+        } else r.boolean(lua.toBoolean(abs));
+        return;
+      case LuaType.Number:
+        r.integer(luaNumberToInteger(lua.toNumber(abs)));
+        return;
+      case LuaType.Table:
+        break;
+      default:
+        r.nil();
+        return;
+    }
+    // {err=...}, {ok=...}, RESP3 shapes, or an array up to the first nil.
+    lua.rawGetField(abs, 'err');
+    if (lua.type(-1) === LuaType.String) {
+      const text = lua.toString(-1);
+      lua.pop();
+      r.error(oneLine(text));
+      return;
+    }
+    lua.pop();
+    lua.rawGetField(abs, 'ok');
+    if (lua.type(-1) === LuaType.String) {
+      const text = lua.toString(-1);
+      lua.pop();
+      r.simple(oneLine(text));
+      return;
+    }
+    lua.pop();
+    lua.rawGetField(abs, 'double');
+    if (lua.type(-1) === LuaType.Number) {
+      const value = lua.toNumber(-1);
+      lua.pop();
+      r.double(value);
+      return;
+    }
+    lua.pop();
+    lua.rawGetField(abs, 'map');
+    if (lua.type(-1) === LuaType.Table) {
+      this.replyPairs(r, lua.top, depth, false);
+      lua.pop();
+      return;
+    }
+    lua.pop();
+    lua.rawGetField(abs, 'set');
+    if (lua.type(-1) === LuaType.Table) {
+      this.replyPairs(r, lua.top, depth, true);
+      lua.pop();
+      return;
+    }
+    lua.pop();
+    let n = 0;
+    for (;;) {
+      lua.rawGetI(abs, n + 1);
+      const nil = lua.type(-1) === LuaType.Nil;
+      lua.pop();
+      if (nil) break;
+      n++;
+    }
+    r.array(n);
+    for (let i = 1; i <= n; i++) {
+      lua.rawGetI(abs, i);
+      this.replyFromLua(r, -1, depth + 1);
+      lua.pop();
+    }
+  }
+
+  /** A {map=...} or {set=...} table: its pairs (or keys) as a map (or set) reply. */
+  private replyPairs(r: SessionReply, abs: number, depth: number, keysOnly: boolean): void {
+    const lua = this.lua;
+    let count = 0;
+    lua.pushNil();
+    while (lua.m._lua_next(lua.L, abs) !== 0) {
+      count++;
+      lua.pop();
+    }
+    if (keysOnly) r.set(count);
+    else r.map(count);
+    lua.pushNil();
+    while (lua.m._lua_next(lua.L, abs) !== 0) {
+      // Key at -2, value at -1; lua_next needs the key back unchanged.
+      this.replyFromLua(r, -2, depth + 1);
+      if (!keysOnly) this.replyFromLua(r, -1, depth + 1);
+      lua.pop();
+    }
+  }
+}
