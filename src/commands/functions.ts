@@ -3,6 +3,7 @@ import type { Session } from '../engine/session.js';
 import type { Functions } from '../scripting/functions.js';
 import { FUNCTION_LOAD_TIMEOUT_MS } from '../scripting/functions.js';
 import { globMatch } from '../store/glob.js';
+import { killScript } from '../scripting/runtime.js';
 import type { CommandDecl } from './types.js';
 import { replyHelp } from './util.js';
 
@@ -208,9 +209,7 @@ export const functionCommands: CommandDecl[] = [
         since: '7.0.0',
         complexity: 'O(1)',
         tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
-        // A function runs to completion within one command, so none is running when
-        // another client's FUNCTION KILL arrives.
-        handler: (s) => s.reply.error('NOTBUSY No scripts in execution right now.'),
+        handler: (s) => killScript(s, false),
       },
       {
         name: 'list',
@@ -282,7 +281,10 @@ export const functionCommands: CommandDecl[] = [
         since: '7.0.0',
         complexity: 'O(1)',
         tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
-        handler: (s) => functions(s)?.stats(s),
+        handler: (s) => {
+          if (s.engine.busyScript?.isEval === true) return s.reply.error(s.engine.busyError());
+          functions(s)?.stats(s);
+        },
       },
     ],
   },

@@ -1,6 +1,7 @@
 /** Lua scripting commands: EVAL, EVALSHA, their read-only forms, and SCRIPT. */
 import type { Session } from '../engine/session.js';
 import type { Scripting } from '../scripting/scripting.js';
+import { killScript } from '../scripting/runtime.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
 import { SYNTAX, replyHelp } from './util.js';
 
@@ -132,9 +133,7 @@ export const scriptingCommands: CommandDecl[] = [
         since: '2.6.0',
         complexity: 'O(1)',
         tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
-        // Scripts run to completion within one command here, so none is ever running when
-        // another client's SCRIPT KILL arrives.
-        handler: (s) => s.reply.error('NOTBUSY No scripts in execution right now.'),
+        handler: (s) => killScript(s, true),
       },
       {
         name: 'debug',

@@ -391,6 +391,8 @@ export const serverCommands: CommandDecl[] = [
         if (argv.length !== 2) return s.reply.error(SYNTAX);
         return s.reply.error('ERR No shutdown in progress.');
       }
+      // Only SHUTDOWN NOSAVE may stop a server running a slow script (nothing half-done is saved).
+      if (s.engine.busyScript !== null && mode !== 'nosave') return s.reply.error(s.engine.busyError());
       if (s.engine.shutdownHandler === null) return s.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
       if (!s.engine.persistence.shutdownSave(mode, force)) return s.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
       s.engine.log.warning('User requested shutdown...');

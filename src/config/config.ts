@@ -28,6 +28,8 @@ export class ConfigValues {
   loglevel: 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing' = 'notice';
   logfile = '';
   hz = 10;
+  /** ms a script runs before others get BUSY and SCRIPT KILL may stop it (0: never). */
+  busyReplyThreshold = 5000;
   timeout = 0;
   tcpKeepalive = 300;
   tcpBacklog = 511;
@@ -142,7 +144,8 @@ const int = (name: string, field: keyof ConfigValues, min: number, max: number, 
   set: (c, v) => {
     const n = parseConfigInt(v);
     if (n === null) return "argument couldn't be parsed into an integer";
-    if (n < min || n > max) return `argument must be between ${min} and ${max} inclusive`;
+    // A long long parameter (max given as MAX_SAFE_INTEGER) states Redis's bound, LLONG_MAX.
+    if (n < min || n > max) return `argument must be between ${min} and ${max === Number.MAX_SAFE_INTEGER ? '9223372036854775807' : max} inclusive`;
     (c as unknown as Record<string, unknown>)[field] = n;
     return null;
   },
@@ -240,6 +243,7 @@ export const PARAMS: readonly ParamDecl[] = [
   enumeration('loglevel', 'loglevel', ['debug', 'verbose', 'notice', 'warning']),
   string('logfile', 'logfile', { immutable: true }),
   int('hz', 'hz', 0, 2147483647),
+  int('busy-reply-threshold', 'busyReplyThreshold', 0, Number.MAX_SAFE_INTEGER, { alias: 'lua-time-limit' }),
   int('timeout', 'timeout', 0, 2147483647),
   int('tcp-keepalive', 'tcpKeepalive', 0, 2147483647),
   int('tcp-backlog', 'tcpBacklog', 0, 2147483647, { immutable: true }),

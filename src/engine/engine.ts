@@ -24,6 +24,7 @@ import { Logger } from './log.js';
 import { createScripting, type Scripting } from '../scripting/scripting.js';
 import { Functions } from '../scripting/functions.js';
 import { luaLoaded } from '../scripting/lua.js';
+import type { BusyScript } from '../scripting/runtime.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 import type { Database } from '../store/keyspace.js';
 
@@ -205,6 +206,43 @@ export class Engine {
     return this.scriptingEngine;
   }
 
+  /**
+   * A script running past busy-reply-threshold, paused between time slices: until it ends,
+   * other clients get BUSY (but for the allow_busy commands), and nothing else changes data
+   * (active expiry, save points and AOF rewrites wait), so the script stays atomic.
+   */
+  busyScript: BusyScript | null = null;
+
+  /** The BUSY error for the running script's kind, as Redis's shared.slowevalerr / slowscripterr. */
+  busyError(): string {
+    return `BUSY Redis is busy running a script. You can only call ${this.busyScript?.isEval === false ? 'FUNCTION' : 'SCRIPT'} KILL or SHUTDOWN NOSAVE.`;
+  }
+
+  scriptSuspended(s: Session, script: BusyScript): void {
+    this.busyScript = script;
+    s.suspended = true;
+    this.expirer.held = true;
+  }
+
+  /** The suspended script of s ended (its reply is written): what follows a command now follows it. */
+  scriptFinished(s: Session): void {
+    this.busyScript = null;
+    s.suspended = false;
+    this.expirer.held = false;
+    if (this.blocking.hasReady && !this.servingBlocked) {
+      this.servingBlocked = true;
+      try {
+        this.blocking.serveReady();
+      } finally {
+        this.servingBlocked = false;
+      }
+    }
+    this.tracking.flushPending();
+    this.tracking.current = null;
+    s.transport.flushSoon();
+    s.transport.resume();
+  }
+
   private functionsEngine: Functions | null = null;
   /** The EVAL engine if a script ran yet (INFO need not create it). */
   get loadedScripting(): Scripting | null {
@@ -318,7 +356,7 @@ export class Engine {
     // Clients blocked on keys this command filled are served once it completed, as Redis
     // does after each command.
     // Not between the commands of an EXEC: a transaction is one step for other clients.
-    if (this.blocking.hasReady && !this.servingBlocked && !s.inExec) {
+    if (this.blocking.hasReady && !this.servingBlocked && !s.inExec && this.busyScript === null) {
       this.servingBlocked = true;
       try {
         this.blocking.serveReady();
@@ -409,6 +447,10 @@ export class Engine {
         cmd,
         `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
+      return null;
+    }
+    if (this.busyScript !== null && !cmd.flagSet.has('allow_busy')) {
+      this.reject(s, cmd, this.busyError());
       return null;
     }
     if (s.multi !== null && !TRANSACTION_CONTROL.has(cmd.fullName)) {

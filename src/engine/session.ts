@@ -24,6 +24,8 @@ export interface Transport {
   outputBufferBytes(): number;
   /** Called when a pause ends so postponed commands run. */
   resume(): void;
+  /** A command may finish later (a slow script yields to the event loop); the embedded API's may not. */
+  readonly suspendable?: boolean;
 }
 
 /** A transport with nothing behind it: for sessions the engine drives itself (loading the AOF) and for tests. */
@@ -84,6 +86,8 @@ export class Session {
   inExec = false;
   /** Set while a blocking command (BLPOP...) waits for data. */
   blocked: BlockState | null = null;
+  /** Set while this session's script runs past busy-reply-threshold: its command has not ended. */
+  suspended = false;
   /**
    * Set by a command whose effect must be logged differently from how it was called
    * (SPOP logs SREM of what it popped); read and cleared after the command.

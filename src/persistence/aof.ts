@@ -279,6 +279,8 @@ export class Aof {
   private maybeAutoRewrite(): void {
     const c = this.config;
     if (!this.enabled || this.rewriteStartedAt !== 0 || this.rewriteScheduled || c.autoAofRewritePercentage === 0) return;
+    // A rewrite must not start halfway through a (paused) script's transaction.
+    if (this.engine.busyScript !== null) return;
     const size = this.baseSize + this.incrSize;
     if (size < c.autoAofRewriteMinSize) return;
     const base = Math.max(1, this.rewriteBaseSize);
@@ -290,7 +292,7 @@ export class Aof {
 
   /** BGSAVE ended: a rewrite that was waiting for it starts. */
   startScheduledRewrite(): void {
-    if (this.rewriteScheduled && this.engine.persistence.background === null) {
+    if (this.rewriteScheduled && this.engine.persistence.background === null && this.engine.busyScript === null) {
       this.rewriteScheduled = false;
       this.rewrite();
     }

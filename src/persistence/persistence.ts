@@ -85,7 +85,8 @@ export class Persistence {
 
   /** Save points: BGSAVE once enough changes are older than a point's seconds. */
   cron(): void {
-    if (this.background !== null) return;
+    // A snapshot must not start halfway through a (paused) script.
+    if (this.background !== null || this.engine.busyScript !== null) return;
     this.engine.aof.startScheduledRewrite();
     const now = Date.now();
     const changes = this.changesSinceLastSave;

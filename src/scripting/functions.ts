@@ -15,7 +15,7 @@ import { OPCODE_FUNCTION, OPCODE_FUNCTION2, RDB_VERSION } from '../persistence/r
 import { verifyPayload } from '../persistence/dump.js';
 import { encodingLimits } from '../persistence/persistence.js';
 import { LuaType, type LuaState } from './lua.js';
-import { FLAG_NO_WRITES, LuaRuntime, SCRIPT_FLAG_NAMES, mayRun, scriptFlagBit } from './runtime.js';
+import { FLAG_NO_WRITES, LuaRuntime, SCRIPT_FLAG_NAMES, mayRun, mayYield, scriptFlagBit } from './runtime.js';
 
 /** FUNCTION LOAD's time budget for a library's top-level code, as Redis's. */
 const LOAD_TIMEOUT_MS = 500;
@@ -293,7 +293,7 @@ export class Functions {
     if (numkeys < 0) return s.reply.error("ERR Number of keys can't be negative");
     if (!mayRun(s, fn.flags, readonlyCommand)) return;
     const readonly = readonlyCommand || (fn.flags & FLAG_NO_WRITES) !== 0;
-    this.runtime.run(s, { name: fn.name, ref: fn.ref, argv, numkeys, asGlobals: false, readonly });
+    this.runtime.run(s, { name: fn.name, ref: fn.ref, argv, numkeys, asGlobals: false, readonly }, mayYield(s));
   }
 
   /** FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE], arguments already parsed. */
@@ -332,7 +332,18 @@ export class Functions {
     const r = s.reply;
     r.map(2);
     r.bulk('running_script');
-    r.nil();
+    const busy = this.engine.busyScript;
+    if (busy === null) r.nil();
+    else {
+      r.map(3);
+      r.bulk('name');
+      r.bulk(busy.name);
+      r.bulk('command');
+      r.array(busy.argv.length);
+      for (const arg of busy.argv) r.bulk(arg);
+      r.bulk('duration_ms');
+      r.integer(Math.floor(performance.now() - busy.startedAt));
+    }
     r.bulk('engines');
     r.map(1);
     r.bulk('LUA');

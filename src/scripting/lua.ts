@@ -51,7 +51,10 @@ export type LuaFunction = (state: LuaState) => number;
 
 export class LuaState {
   readonly m: Module;
-  readonly L: number;
+  /** The thread the C API calls act on: the main one, or the coroutine calling a LuaFunction now. */
+  L: number;
+  /** The state's main thread. */
+  readonly mainThread: number;
   private used = 0;
   private readonly allocator: number;
   private readonly functions: number[] = [];
@@ -84,6 +87,7 @@ export class LuaState {
     }, 'iiiii');
     this.L = m._lua_newstate(this.allocator, 0);
     if (this.L === 0) throw new Error('lua_newstate failed');
+    this.mainThread = this.L;
     this.lengthOut = m._malloc(4);
   }
 
@@ -95,7 +99,7 @@ export class LuaState {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.m._lua_close(this.L);
+    this.m._lua_close(this.mainThread);
     this.m.removeFunction(this.allocator);
     for (const f of this.functions) this.m.removeFunction(f);
     if (this.scratch !== 0) this.m._free(this.scratch);
@@ -234,11 +238,42 @@ export class LuaState {
     return this.m._lua_pcall(this.L, nargs, nresults, errfunc);
   }
 
-  /** Pushes a JS function as a Lua C function. */
+  /** Pushes a JS function as a Lua C function; it acts on the thread that calls it. */
   pushFunction(fn: LuaFunction): void {
-    const ptr = this.m.addFunction(() => fn(this), 'ii');
+    const ptr = this.m.addFunction((L: number) => {
+      const outer = this.L;
+      this.L = L;
+      try {
+        return fn(this);
+      } finally {
+        // Also when lua_error unwinds through here (a JS exception in this build).
+        this.L = outer;
+      }
+    }, 'ii');
     this.functions.push(ptr);
     this.m._lua_pushcclosure(this.L, ptr, 0);
+  }
+
+  /** A new coroutine (lua_newthread), kept alive by a registry ref; pointer and ref. */
+  newThread(): { thread: number; ref: number } {
+    const thread = this.m._lua_newthread(this.L);
+    return { thread, ref: this.ref() };
+  }
+
+  /** Moves n values from the top of this.L's stack to thread's. */
+  moveTo(thread: number, n: number): void {
+    this.m._lua_xmove(this.L, thread, n);
+  }
+
+  /**
+   * Whether a count hook running on thread may lua_yield: only when no C call (pcall, a
+   * metamethod, a C function's callback) sits between it and the resume, which Lua 5.1
+   * would refuse with an error. Reads lua_State's nCcalls and baseCcalls (wasm32 layout of
+   * Lua 5.1.5's lstate.h: offsets 52 and 54, checked by a test).
+   */
+  mayYield(thread: number): boolean {
+    const heap: Uint16Array = this.m.HEAPU16;
+    return heap[(thread + 52) >> 1] === heap[(thread + 54) >> 1];
   }
 
   /** Opens one of Lua's standard libraries by its luaopen_ name ("base", "table"...). */

@@ -6,7 +6,7 @@
  *
  * Chunk arguments, in order: the JS functions call, pcall, wrap, sha1hex, log, setresp, setrepl,
  * aclcheck, register (redis.register_function); the Redis version string and number.
- * Returns the globals proxy, the error handler, and setloadmode(on), which switches the
+ * Returns the globals proxy, errorwhere(thread, err) (where a script failed), and setloadmode(on), which switches the
  * globals a library's code sees while FUNCTION LOAD runs it: only redis.register_function,
  * redis.log and the constants, as in Redis.
  */
@@ -96,12 +96,14 @@ redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 
 redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
 redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = version, versionnum
 
--- Where the script failed: the innermost frame of user code, as Redis reports it.
-local function errhandler(err)
-  local level, info = 2, nil
+-- Where the script failed: the innermost frame of user code on the (dead) script thread,
+-- as Redis reports it. Lua 5.1 leaves a failed coroutine's stack in place for this.
+local function errorwhere(co, err)
+  local level, info = 0, nil
   while true do
-    info = getinfo(level, 'Sl')
-    if info == nil or (info.what ~= 'C' and info.source ~= '=cairn') then break end
+    info = getinfo(co, level, 'Sl')
+    -- C functions, the prelude's own Lua and tail-call markers are not where the user's code is.
+    if info == nil or (info.what ~= 'C' and info.what ~= 'tail' and info.source ~= '=cairn') then break end
     level = level + 1
   end
   if type(err) ~= 'table' then err = { err = 'ERR ' .. tostring(err) } end
@@ -209,5 +211,5 @@ local loadglobals = strict({ redis = strict(loadredis) })
 local function setloadmode(on)
   globalsmeta.__index = on and loadglobals or G
 end
-return globals, errhandler, setloadmode
+return globals, errorwhere, setloadmode
 `;

@@ -209,6 +209,15 @@ export function mayRun(s: Session, flags: number, readonlyCommand: boolean): boo
   return true;
 }
 
+/**
+ * Whether a script run for s may pause past busy-reply-threshold: a network client's
+ * command may end later, but not one inside EXEC (the rest of the transaction would have
+ * to wait too) nor the embedded API's synchronous calls.
+ */
+export function mayYield(s: Session): boolean {
+  return s.transport.suspendable === true && !s.inExec;
+}
+
 /** A script or function invocation. */
 export interface Invocation {
   /** The script's sha or the function's name, for error texts. */
@@ -224,7 +233,55 @@ export interface Invocation {
   readonly: boolean;
 }
 
+const LUA_YIELD = 1;
+const LUA_ERRMEM = 4;
+const LUA_MASKLINE = 4;
 const LUA_MASKCOUNT = 8;
+/** Instructions between two looks at the clock while a script runs. */
+const BUSY_HOOK_INSTRUCTIONS = 100_000;
+/** How long a slow script runs between two turns of the event loop (others get BUSY meanwhile). */
+const BUSY_SLICE_MS = 5;
+
+/** SCRIPT KILL and FUNCTION KILL (isEval tells which): Redis's scriptKill. */
+export function killScript(s: Session, isEval: boolean): void {
+  const script = s.engine.busyScript;
+  if (script === null) return s.reply.error('NOTBUSY No scripts in execution right now.');
+  if (script.wrote()) {
+    return s.reply.error(
+      'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+    );
+  }
+  // Each kind is killed by its own command; the other one answers BUSY.
+  if (isEval !== script.isEval) return s.reply.error(s.engine.busyError());
+  script.kill();
+  s.reply.ok();
+}
+
+/** A script that outlived busy-reply-threshold, as the engine sees it while others wait. */
+export interface BusyScript {
+  isEval: boolean;
+  /** The sha or function name. */
+  name: string;
+  argv: string[];
+  startedAt: number;
+  /** Whether it ran a write command (then it cannot be killed). */
+  wrote(): boolean;
+  kill(): void;
+}
+
+interface Running {
+  s: Session;
+  call: Invocation;
+  startedAt: number;
+  sliceStart: number;
+  /** The engine clock when it started: what it sees throughout. */
+  clock: number;
+  dirtyBefore: number;
+  wrote: boolean;
+  yieldable: boolean;
+  suspended: boolean;
+  killed: boolean;
+}
 /** Instructions between two checks of a FUNCTION LOAD's time budget. */
 const LOAD_HOOK_INSTRUCTIONS = 100_000;
 
@@ -238,7 +295,6 @@ export class LuaRuntime {
   private readonly client: Session;
   private readonly replySink = new ScriptReply();
   private readonly globalsRef: number;
-  private readonly handlerRef: number;
   private readonly loadModeRef: number;
   /** The session whose script is running, or null. */
   private caller: Session | null = null;
@@ -247,6 +303,12 @@ export class LuaRuntime {
   private readKeys: string[] = [];
   private loadDeadline = 0;
   private loadHook = 0;
+  private readonly errorWhereRef: number;
+  /** The coroutine scripts run on (reused until one raises), and its registry ref. */
+  private thread = 0;
+  private threadRef = 0;
+  private readonly hook: number;
+  private running: Running | null = null;
 
   /** registerFunction: redis.register_function while a library loads (functions only). */
   constructor(
@@ -337,15 +399,18 @@ export class LuaRuntime {
     lua.pushNumber((major << 16) | (minor << 8) | patch);
     if (lua.pcall(11, 3, 0) !== 0) throw new Error(`Lua prelude: ${lua.toString(-1)}`);
     this.loadModeRef = lua.ref();
-    this.handlerRef = lua.ref();
+    this.errorWhereRef = lua.ref();
     // From here on, code sees the read-only proxy as its globals; the real table stays
     // reachable through the registry for KEYS and ARGV.
     lua.pushValue(LUA_GLOBALSINDEX);
     this.globalsRef = lua.ref();
     lua.m._lua_replace(lua.L, LUA_GLOBALSINDEX);
+    this.hook = lua.m.addFunction((L: number) => this.onHook(L), 'vii');
   }
 
   close(): void {
+    this.running = null;
+    this.lua.m.removeFunction(this.hook);
     if (this.loadHook !== 0) this.lua.m.removeFunction(this.loadHook);
     this.lua.close();
   }
@@ -416,11 +481,25 @@ export class LuaRuntime {
     if (lua.pcall(1, 0, 0) !== 0) throw new Error(`Lua load mode: ${lua.toString(-1)}`);
   }
 
-  /** Runs a compiled script or function for s and writes its reply. */
-  run(s: Session, call: Invocation): void {
+  /**
+   * Runs a compiled script or function for s and writes its reply. It runs as a coroutine:
+   * past busy-reply-threshold, a yieldable run gives the event loop a turn every few
+   * milliseconds (others get BUSY, SCRIPT KILL can stop it) and finishes later; s is
+   * suspended meanwhile (Session.suspended) and its reply comes when the script ends.
+   */
+  run(s: Session, call: Invocation, yieldable: boolean): void {
     const lua = this.lua;
+    if (this.running !== null) throw new Error('a script is already running on this Lua runtime');
+    if (this.thread === 0) {
+      const { thread, ref } = lua.newThread();
+      this.thread = thread;
+      this.threadRef = ref;
+      lua.m._lua_sethook(thread, this.hook, LUA_MASKCOUNT, BUSY_HOOK_INSTRUCTIONS);
+    }
     const { argv, numkeys } = call;
     const nargs = argv.length - 3 - numkeys;
+    // Stack: the function, then (EVAL) the globals table that gets KEYS and ARGV.
+    lua.pushRef(call.ref);
     if (call.asGlobals) lua.pushRef(this.globalsRef);
     lua.newTable(numkeys, 0);
     for (let i = 0; i < numkeys; i++) {
@@ -437,15 +516,9 @@ export class LuaRuntime {
       lua.rawSetField(-2, 'ARGV');
       lua.pop();
     }
-    // Stack: [keys, args] for a function, nothing for EVAL; the handler and function go below.
+    // The function (and a function's keys and args) move to the script's thread.
     const params = call.asGlobals ? 0 : 2;
-    const base = lua.top - params;
-    lua.pushRef(this.handlerRef);
-    lua.pushRef(call.ref);
-    if (params > 0) {
-      lua.m._lua_insert(lua.L, base + 1);
-      lua.m._lua_insert(lua.L, base + 1);
-    }
+    lua.moveTo(this.thread, params + 1);
 
     const client = this.client;
     client.select(s.dbIndex);
@@ -455,23 +528,135 @@ export class LuaRuntime {
     this.readonlyScript = call.readonly;
     client.propagateWrites = true;
     this.readKeys = [];
-    const dirtyBefore = this.engine.keyspace.dirty;
+    const now = performance.now();
+    this.running = {
+      s,
+      call,
+      startedAt: now,
+      sliceStart: now,
+      clock: this.engine.clock.now,
+      dirtyBefore: this.engine.keyspace.dirty,
+      wrote: false,
+      yieldable,
+      suspended: false,
+      killed: false,
+    };
+    this.step(params);
+  }
+
+  /** Resumes the script's thread; it finishes or yields again. */
+  private step(nargs: number): void {
+    const run = this.running!;
     let rc: number;
     try {
-      rc = lua.pcall(params, 1, base + 1);
-    } finally {
-      this.caller = null;
-      client.inExec = false;
-      const aof = this.engine.aof;
-      // A script's writes are one transaction in the log (unless the caller's EXEC is one already).
-      if (aof.enabled && !s.inExec) aof.endTransaction(client);
-      if (client.aofOffset > s.aofOffset) s.aofOffset = client.aofOffset;
+      rc = this.lua.m._lua_resume(this.thread, nargs);
+    } catch (e) {
+      // A JS exception out of Lua (a bug in a bridge function): the script fails, the server goes on.
+      this.engine.log.warning(`Lua script failed: ${(e as Error).stack ?? e}`);
+      this.lua.m._lua_settop(this.thread, 0);
+      this.lua.pushString(`internal error: ${(e as Error).message}`);
+      this.lua.moveTo(this.thread, 1);
+      rc = 2;
     }
+    if (rc === LUA_YIELD) {
+      run.sliceStart = performance.now();
+      if (!run.suspended) {
+        run.suspended = true;
+        this.engine.log.warning(
+          `Slow script detected: still in execution after ${Math.round(run.sliceStart - run.startedAt)} milliseconds. You can try killing the script using the ${run.call.asGlobals ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.call.name}.`,
+        );
+        this.engine.scriptSuspended(run.s, this.busyInfo(run));
+      }
+      setImmediate(() => {
+        if (this.running !== run || this.lua.closed) return;
+        // The script sees one instant, as it would had it run without a pause.
+        this.engine.clock.now = run.clock;
+        this.engine.tracking.current = run.s;
+        this.step(0);
+      });
+      return;
+    }
+    this.finish(run, rc);
+  }
+
+  private finish(run: Running, rc: number): void {
+    const lua = this.lua;
+    const { s, call } = run;
+    const client = this.client;
+    this.running = null;
+    this.caller = null;
+    client.inExec = false;
+    const aof = this.engine.aof;
+    // A script's writes are one transaction in the log (unless the caller's EXEC is one already).
+    if (aof.enabled && !s.inExec) aof.endTransaction(client);
+    if (client.aofOffset > s.aofOffset) s.aofOffset = client.aofOffset;
     // As Redis does, only a script that wrote nothing leaves its reads tracked.
-    if (this.readKeys.length > 0 && this.engine.keyspace.dirty === dirtyBefore) this.engine.tracking.remember(s, this.readKeys);
-    if (rc === 0) this.replyFromLua(s.reply, -1, 0);
-    else this.replyScriptError(s, call.name, rc);
+    if (this.readKeys.length > 0 && this.engine.keyspace.dirty === run.dirtyBefore) this.engine.tracking.remember(s, this.readKeys);
+    const thread = this.thread;
+    if (rc === 0) {
+      // The first result (nil when none) goes to the main thread for conversion.
+      lua.m._lua_settop(thread, 1);
+      lua.m._lua_xmove(thread, lua.L, 1);
+      this.replyFromLua(s.reply, -1, 0);
+    } else {
+      lua.m._lua_xmove(thread, lua.L, 1);
+      if (rc !== LUA_ERRMEM) {
+        // Where it failed: the dead thread's stack is still there to read.
+        lua.pushRef(this.errorWhereRef);
+        lua.m._lua_insert(lua.L, -2);
+        lua.pushRef(this.threadRef);
+        lua.m._lua_insert(lua.L, -2);
+        if (lua.pcall(2, 1, 0) !== 0) lua.top = 0;
+      }
+      this.replyScriptError(s, call.name, rc);
+      // A thread that raised cannot run again.
+      lua.unref(this.threadRef);
+      this.thread = 0;
+      this.threadRef = 0;
+    }
     lua.top = 0;
+    if (this.thread !== 0) lua.m._lua_settop(this.thread, 0);
+    if (run.suspended) this.engine.scriptFinished(s);
+  }
+
+  private busyInfo(run: Running): BusyScript {
+    return {
+      isEval: run.call.asGlobals,
+      name: run.call.name,
+      argv: run.call.argv,
+      startedAt: run.startedAt,
+      wrote: () => run.wrote,
+      kill: () => {
+        run.killed = true;
+        // The hook fires at once on resume, and on every line after: a pcall cannot catch it for good.
+        this.lua.m._lua_sethook(this.thread, this.hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+      },
+    };
+  }
+
+  /** The count hook on the script's thread: kills, and yields once the script is slow. */
+  private onHook(L: number): void {
+    const run = this.running;
+    if (run === null) return;
+    if (run.killed) {
+      this.lua.m._lua_sethook(L, this.hook, LUA_MASKLINE, 0);
+      this.lua.L = L;
+      try {
+        this.pushErrorTable('ERR Script killed by user with SCRIPT KILL...');
+        this.lua.raise();
+      } finally {
+        this.lua.L = this.lua.mainThread;
+      }
+      return;
+    }
+    if (!run.yieldable || L !== this.thread) return;
+    const threshold = this.engine.config.busyReplyThreshold;
+    if (threshold <= 0) return;
+    const now = performance.now();
+    if (now - run.startedAt < threshold) return;
+    if (run.suspended && now - run.sliceStart < BUSY_SLICE_MS) return;
+    if (!this.lua.mayYield(L)) return;
+    this.lua.m._lua_yield(L, 0);
   }
 
   private replyScriptError(s: Session, sha: string, rc: number): void {
@@ -530,6 +715,8 @@ export class LuaRuntime {
       if (this.readonlyScript) return fail('ERR Write commands are not allowed from read-only scripts.');
       if (engine.persistence.deniesWrites) return fail(MISCONF_RDB);
       if (engine.aof.lastWriteError !== null) return fail(`MISCONF Errors writing to the AOF file: ${engine.aof.lastWriteError}`);
+      // From here on SCRIPT KILL refuses: the dataset may have changed (Redis's SCRIPT_WRITE_DIRTY).
+      if (this.running !== null) this.running.wrote = true;
     }
     engine.runHandler(this.client, cmd, argv);
     cmd.stats.calls++;

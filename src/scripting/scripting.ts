@@ -6,7 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Session } from '../engine/session.js';
 import { NOT_INTEGER, parseInt64 } from '../commands/util.js';
 import { luaLoaded } from './lua.js';
-import { FLAG_NO_WRITES, LuaRuntime, mayRun, scriptFlagBit, sha1hex } from './runtime.js';
+import { FLAG_NO_WRITES, LuaRuntime, mayRun, mayYield, scriptFlagBit, sha1hex } from './runtime.js';
 
 interface CompiledScript {
   body: string;
@@ -116,7 +116,7 @@ export class Scripting {
     const script = this.scripts.get(sha)!;
     if (script.flags !== null && !mayRun(s, script.flags, readonlyCommand)) return;
     const readonly = readonlyCommand || (script.flags !== null && (script.flags & FLAG_NO_WRITES) !== 0);
-    this.runtime.run(s, { name: sha, ref: script.ref, argv, numkeys, asGlobals: true, readonly });
+    this.runtime.run(s, { name: sha, ref: script.ref, argv, numkeys, asGlobals: true, readonly }, mayYield(s));
   }
 }
 

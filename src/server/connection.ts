@@ -32,6 +32,7 @@ export class Connection implements Transport {
   private readonly writer = new RespWriter();
   /** A command postponed by CLIENT PAUSE, retried on resume(). */
   private waiting: string[] | null = null;
+  readonly suspendable = true;
   private closing = false;
   private closed = false;
   private flushScheduled = false;
@@ -104,7 +105,7 @@ export class Connection implements Transport {
     engine.beginBatch();
     session.lastInteraction = engine.clock.now;
     let executed = 0;
-    while (!this.closing && this.waiting === null && session.blocked === null) {
+    while (!this.closing && this.waiting === null && session.blocked === null && !session.suspended) {
       if ((++executed & 127) === 0) engine.beginBatch();
       // Stop running commands while too many replies are unsent: the rest of the input
       // waits in the parser until the socket drains (one read can ask for gigabytes).

@@ -43,9 +43,12 @@ export class ActiveExpirer {
     this.timer = null;
   }
 
+  /** Set while nothing may change data (a slow script is paused between slices). */
+  held = false;
+
   /** Runs one cycle of at most budgetMs in slices; returns when it is scheduled. */
   cycle(budgetMs: number): void {
-    if (this.running) return;
+    if (this.running || this.held) return;
     this.running = true;
     let spent = 0;
     const slice = (): void => {

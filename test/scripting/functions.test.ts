@@ -212,6 +212,12 @@ const scripts: Script[] = [
     'COMMAND INFO function|load function|delete function|dump function|flush function|help function|kill function|list function|restore function|stats',
     'COMMAND GETKEYS FCALL f 2 k1 k2 arg',
     'COMMAND GETKEYS FCALL_RO f 1 k1 arg',
+    'CONFIG GET busy-reply-threshold',
+    'CONFIG GET lua-time-limit',
+    'CONFIG SET lua-time-limit 200',
+    'CONFIG GET busy-reply-threshold',
+    'CONFIG SET busy-reply-threshold -1',
+    'CONFIG SET busy-reply-threshold 5000',
   ],
 ];
 
