@@ -62,6 +62,8 @@ export class LuaState {
   private scratch = 0;
   private scratchSize = 0;
   private readonly lengthOut: number;
+  private cScratch = 0;
+  private cScratchSize = 0;
   private readonly cstrings = new Map<string, number>();
   closed = false;
 
@@ -103,6 +105,7 @@ export class LuaState {
     this.m.removeFunction(this.allocator);
     for (const f of this.functions) this.m.removeFunction(f);
     if (this.scratch !== 0) this.m._free(this.scratch);
+    if (this.cScratch !== 0) this.m._free(this.cScratch);
     this.m._free(this.lengthOut);
     for (const p of this.cstrings.values()) this.m._free(p);
   }
@@ -240,6 +243,11 @@ export class LuaState {
 
   /** Pushes a JS function as a Lua C function; it acts on the thread that calls it. */
   pushFunction(fn: LuaFunction): void {
+    this.pushClosure(this.register(fn), 0);
+  }
+
+  /** Makes a JS function callable as a C function; the pointer lives as long as the state. */
+  register(fn: LuaFunction): number {
     const ptr = this.m.addFunction((L: number) => {
       const outer = this.L;
       this.L = L;
@@ -251,7 +259,53 @@ export class LuaState {
       }
     }, 'ii');
     this.functions.push(ptr);
-    this.m._lua_pushcclosure(this.L, ptr, 0);
+    return ptr;
+  }
+
+  /** Pushes a registered function as a C closure over the top `upvalues` values (popped). */
+  pushClosure(ptr: number, upvalues: number): void {
+    this.m._lua_pushcclosure(this.L, ptr, upvalues);
+  }
+
+  /** luaL_checklstring: the argument's bytes as latin1, or Lua's "bad argument" error. */
+  checkString(idx: number): string {
+    const m = this.m;
+    const p = m._luaL_checklstring(this.L, idx, this.lengthOut);
+    const len = m.HEAPU32[this.lengthOut >> 2] as number;
+    return Buffer.from(m.HEAPU8.buffer, p, len).toString('latin1');
+  }
+
+  checkNumber(idx: number): number {
+    return this.m._luaL_checknumber(this.L, idx);
+  }
+
+  optInteger(idx: number, fallback: number): number {
+    return this.m._luaL_optinteger(this.L, idx, fallback);
+  }
+
+  /** luaL_argerror: "bad argument #n to 'f' (message)", raised. */
+  argError(idx: number, message: string): number {
+    return this.m._luaL_argerror(this.L, idx, this.scratchCString(message));
+  }
+
+  /** luaL_error: the message with the caller's position ("user_script:3: ..."), raised. */
+  error(message: string): number {
+    this.m._luaL_where(this.L, 1);
+    this.pushString(message);
+    this.m._lua_concat(this.L, 2);
+    return this.raise();
+  }
+
+  /** A NUL-terminated copy of text in a buffer reused by the next call (for messages Lua copies at once). */
+  private scratchCString(text: string): number {
+    const bytes = Buffer.from(text + '\0', 'latin1');
+    if (bytes.length > this.cScratchSize) {
+      if (this.cScratch !== 0) this.m._free(this.cScratch);
+      this.cScratchSize = Math.max(bytes.length, 256);
+      this.cScratch = this.m._malloc(this.cScratchSize);
+    }
+    this.m.HEAPU8.set(bytes, this.cScratch);
+    return this.cScratch;
   }
 
   /** A new coroutine (lua_newthread), kept alive by a registry ref; pointer and ref. */

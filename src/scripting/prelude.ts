@@ -151,13 +151,17 @@ local function readonlyerror() error('Attempt to modify a readonly table', 2) en
 local function readonly(t)
   local proxy = {}
   setmetatable(proxy, { __index = t, __newindex = readonlyerror, __metatable = false })
-  protected[proxy] = true
+  protected[proxy] = t
   return proxy
 end
 G.rawset = function(t, k, v)
   if protected[t] then error('Attempt to modify a readonly table', 0) end
   return rawset(t, k, v)
 end
+-- next (and pairs, a C function over it set up by the runtime) see through a read-only
+-- proxy to what it guards, as on Redis's read-only tables.
+local realnext = next
+G.next = function(t, k) return realnext(protected[t] or t, k) end
 G.setmetatable = function(t, mt)
   if protected[t] then error('Attempt to modify a readonly table', 0) end
   return setmetatable(t, mt)
@@ -180,7 +184,7 @@ rawset(stringmeta, '__metatable', readonly(stringmeta))
 
 local globalsmeta = { __index = G, __newindex = readonlyerror, __metatable = false }
 local globals = setmetatable({}, globalsmeta)
-protected[globals] = true
+protected[globals] = G
 G._G = globals
 -- Reading an undefined global is an error, as in Redis (it is nearly always a typo).
 local function nonexistent(_, name)
@@ -202,7 +206,7 @@ local function strict(t)
     __newindex = readonlyerror,
     __metatable = false,
   })
-  protected[proxy] = true
+  protected[proxy] = t
   return proxy
 end
 local loadredis = { register_function = jsregister, log = redis.log, REDIS_VERSION = version, REDIS_VERSION_NUM = versionnum }

@@ -16,6 +16,10 @@ import { keysOf } from '../commands/server.js';
 import type { Command } from '../commands/types.js';
 import { LUA_GLOBALSINDEX, LUA_MULTRET, LuaState, LuaType, type LuaFunction } from './lua.js';
 import { PRELUDE } from './prelude.js';
+import { formatG17 } from './format.js';
+import { openRedisLibraries } from './libraries.js';
+
+export { formatG17 };
 
 /** Lua's own memory budget per engine: a runaway script fails with an error, the server lives. */
 export const LUA_MEMORY_LIMIT = 256 * 1024 * 1024;
@@ -146,21 +150,6 @@ function formatReplyDouble(value: number): string {
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
   return String(value);
-}
-
-/** C's "%.17g", which Redis uses for a Lua number passed to redis.call. */
-export function formatG17(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const [mantissa, expText] = n.toExponential(16).split('e') as [string, string];
-  const exp = Number(expText);
-  const strip = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-  if (exp < -4 || exp >= 17) {
-    return `${strip(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  return strip(n.toFixed(Math.max(0, 16 - exp)));
 }
 
 /** Redis's numeric reply of a Lua number: truncated to int64 (the C cast). */
@@ -318,6 +307,7 @@ export class LuaRuntime {
     this.lua = new LuaState(LUA_MEMORY_LIMIT);
     const lua = this.lua;
     for (const lib of ['base', 'table', 'string', 'math', 'debug']) lua.openLibrary(lib);
+    openRedisLibraries(lua);
     this.client = new Session(0, engine, this.replySink, detachedTransport('lua'));
     this.client.authenticated = true;
     this.client.name = '';
@@ -404,6 +394,20 @@ export class LuaRuntime {
     // reachable through the registry for KEYS and ARGV.
     lua.pushValue(LUA_GLOBALSINDEX);
     this.globalsRef = lua.ref();
+    // pairs(t) = next, t, nil with the prelude's see-through next; a C function, so a bad
+    // argument is reported as Redis reports it ("bad argument #1 to 'pairs'").
+    const pairs = lua.register((st) => {
+      st.m._luaL_checktype(st.L, 1, LuaType.Table);
+      st.pushValue(LUA_GLOBALSINDEX - 1);
+      st.pushValue(1);
+      st.pushNil();
+      return 3;
+    });
+    lua.pushRef(this.globalsRef);
+    lua.rawGetField(-1, 'next');
+    lua.pushClosure(pairs, 1);
+    lua.rawSetField(-2, 'pairs');
+    lua.pop();
     lua.m._lua_replace(lua.L, LUA_GLOBALSINDEX);
     this.hook = lua.m.addFunction((L: number) => this.onHook(L), 'vii');
   }
