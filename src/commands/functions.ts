@@ -6,6 +6,7 @@ import { globMatch } from '../store/glob.js';
 import { killScript } from '../scripting/runtime.js';
 import type { CommandDecl } from './types.js';
 import { replyHelp } from './util.js';
+import { LUA_LOADING, scriptCallDecl } from './scripting.js';
 
 const FUNCTION_HELP = [
   'LOAD [REPLACE] <FUNCTION CODE>',
@@ -50,7 +51,7 @@ const FUNCTION_HELP = [
 /** The functions engine, or null after an error reply (the Lua VM not loaded in this process). */
 function functions(s: Session): Functions | null {
   const engine = s.engine.functions;
-  if (engine === null) s.reply.error('ERR Lua scripting is not available: the Lua VM is still loading');
+  if (engine === null) s.reply.error(LUA_LOADING);
   return engine;
 }
 
@@ -65,30 +66,8 @@ function changed(s: Session): void {
 }
 
 function fcallDecl(name: string, readonly: boolean, summary: string): CommandDecl {
-  return {
-    name,
-    arity: -3,
-    flags: readonly
-      ? ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys']
-      : ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
-    acl: ['slow', 'scripting'],
-    keys: [0, 0, 0],
-    keySpecs: [
-      {
-        flags: readonly ? ['RO', 'access'] : ['RW', 'access', 'update'],
-        index: 2,
-        lastKey: 0,
-        keyStep: 1,
-        keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
-    ],
-    keyNotes: `We cannot tell how the keys will be used so we assume the worst, ${readonly ? 'RO and ACCESS' : 'RW and UPDATE'}`,
-    group: 'scripting',
-    summary,
-    since: '7.0.0',
-    complexity: 'Depends on the function that is executed.',
-    handler: (s, argv) => functions(s)?.call(s, argv, readonly),
-  };
+  const docs = { summary, since: '7.0.0', complexity: 'Depends on the function that is executed.', documentsKeys: true };
+  return scriptCallDecl(name, readonly, docs, (s, argv) => functions(s)?.call(s, argv, readonly));
 }
 
 const ALL_SHARDS = ['request_policy:all_shards', 'response_policy:all_succeeded'];

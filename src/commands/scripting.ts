@@ -25,31 +25,46 @@ const SCRIPT_HELP = [
 /** The scripting engine, or null after an error reply (the Lua VM not loaded in this process). */
 function scripting(s: Session): Scripting | null {
   const engine = s.engine.scripting;
-  if (engine === null) s.reply.error('ERR Lua scripting is not available: the Lua VM is still loading');
+  if (engine === null) s.reply.error(LUA_LOADING);
   return engine;
 }
 
-const evalKeys = (flags: string[]): KeySpecDecl[] => [{ flags, index: 2, lastKey: 0, keyStep: 1, keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } }];
+export const LUA_LOADING = 'ERR Lua scripting is not available: the Lua VM is still loading';
 
-function evalDecl(name: string, bySha: boolean, readonly: boolean, summary: string): CommandDecl {
+/**
+ * EVAL, EVALSHA, FCALL and their _RO forms: the same flags (in Redis's order; EVAL's
+ * may_replicate is internal and not shown by COMMAND), ACL categories and numkeys key spec.
+ */
+export function scriptCallDecl(
+  name: string,
+  readonly: boolean,
+  docs: { summary: string; since: string; complexity: string; documentsKeys: boolean },
+  handler: CommandDecl['handler'],
+): CommandDecl {
+  const keyFlags = readonly ? ['RO', 'access'] : ['RW', 'access', 'update'];
+  const keySpecs: KeySpecDecl[] = [{ flags: keyFlags, index: 2, lastKey: 0, keyStep: 1, keynum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } }];
   return {
     name,
     arity: -3,
-    // Redis's order; EVAL's may_replicate is internal and not shown by COMMAND.
     flags: readonly
       ? ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys']
       : ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
     acl: ['slow', 'scripting'],
     keys: [0, 0, 0],
-    keySpecs: evalKeys(readonly ? ['RO', 'access'] : ['RW', 'access', 'update']),
-    // Redis documents the key spec only on EVAL and EVAL_RO.
-    keyNotes: bySha ? undefined : `We cannot tell how the keys will be used so we assume the worst, ${readonly ? 'RO and ACCESS' : 'RW and UPDATE'}`,
+    keySpecs,
+    keyNotes: docs.documentsKeys ? `We cannot tell how the keys will be used so we assume the worst, ${readonly ? 'RO and ACCESS' : 'RW and UPDATE'}` : undefined,
     group: 'scripting',
-    summary,
-    since: readonly ? '7.0.0' : bySha ? '2.6.0' : '2.6.0',
-    complexity: 'Depends on the script that is executed.',
-    handler: (s, argv) => scripting(s)?.run(s, argv, bySha, readonly),
+    summary: docs.summary,
+    since: docs.since,
+    complexity: docs.complexity,
+    handler,
   };
+}
+
+function evalDecl(name: string, bySha: boolean, readonly: boolean, summary: string): CommandDecl {
+  // Redis documents the key spec only on EVAL and EVAL_RO.
+  const docs = { summary, since: readonly ? '7.0.0' : '2.6.0', complexity: 'Depends on the script that is executed.', documentsKeys: !bySha };
+  return scriptCallDecl(name, readonly, docs, (s, argv) => scripting(s)?.run(s, argv, bySha, readonly));
 }
 
 export const scriptingCommands: CommandDecl[] = [
