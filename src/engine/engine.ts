@@ -135,6 +135,12 @@ export class Engine {
   }
 
   start(): void {
+    // Lua states are made now, as Redis makes its own at start-up: the first EVAL or FCALL
+    // should not pay for building one.
+    if (luaLoaded()) {
+      void this.scripting;
+      void this.functions;
+    }
     if (this.config.hz > 0) this.expirer.start(this.config.hz);
     this.persistence.start();
     this.started = true;
