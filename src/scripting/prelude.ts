@@ -5,13 +5,14 @@
  * protected metatables, no bytecode loading).
  *
  * Chunk arguments, in order: the JS functions call, pcall, wrap, sha1hex, log, setresp, setrepl,
- * aclcheck, register (redis.register_function); the Redis version string and number.
+ * aclcheck, register (redis.register_function), isscript (is this the script's own thread?);
+ * the Redis version string and number.
  * Returns the globals proxy, errorwhere(thread, err) (where a script failed), and setloadmode(on), which switches the
  * globals a library's code sees while FUNCTION LOAD runs it: only redis.register_function,
  * redis.log and the constants, as in Redis.
  */
 export const PRELUDE = String.raw`
-local jscall, jspcall, jswrap, jssha1hex, jslog, jssetresp, jssetrepl, jsaclcheck, jsregister, version, versionnum = ...
+local jscall, jspcall, jswrap, jssha1hex, jslog, jssetresp, jssetrepl, jsaclcheck, jsregister, jsisscript, version, versionnum = ...
 local error, type, tostring, select, rawget, rawset, setmetatable, getmetatable, next =
       error, type, tostring, select, rawget, rawset, setmetatable, getmetatable, next
 local getinfo = debug.getinfo
@@ -170,6 +171,19 @@ end
 -- What Redis 7.0 leaves out of a script's reach.
 for _, name in ipairs({ 'print', 'dofile', 'loadfile', 'getfenv', 'setfenv', 'newproxy', 'module', 'require', 'debug', 'os', 'io', 'package' }) do
   G[name] = nil
+end
+
+-- A script runs as a coroutine here, but in Redis it is no coroutine: yielding its own
+-- thread is the error Redis gives, not a pause.
+local realyield = coroutine.yield
+coroutine.yield = function(...)
+  if jsisscript() then error('attempt to yield across metamethod/C-call boundary', 0) end
+  return realyield(...)
+end
+local realrunning = coroutine.running
+coroutine.running = function()
+  if jsisscript() then return nil end
+  return realrunning()
 end
 
 G.redis = redis

@@ -384,10 +384,14 @@ export class LuaRuntime {
           return st.raise();
         }),
     );
+    lua.pushFunction((st) => {
+      st.pushBoolean(st.L === this.thread);
+      return 1;
+    });
     lua.pushString(REDIS_VERSION);
     const [major, minor, patch] = REDIS_VERSION.split('.').map(Number) as [number, number, number];
     lua.pushNumber((major << 16) | (minor << 8) | patch);
-    if (lua.pcall(11, 3, 0) !== 0) throw new Error(`Lua prelude: ${lua.toString(-1)}`);
+    if (lua.pcall(12, 3, 0) !== 0) throw new Error(`Lua prelude: ${lua.toString(-1)}`);
     this.loadModeRef = lua.ref();
     this.errorWhereRef = lua.ref();
     // From here on, code sees the read-only proxy as its globals; the real table stays

@@ -266,6 +266,16 @@ const scripts: Script[] = [
     E("local v = tonumber(redis.call('get', KEYS[1]) or '0') if v == tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[2]) return 1 end return 0", '1', 'cas', '0', '5'),
     'GET cas',
   ],
+  // Coroutines inside a script work; yielding the script itself is Redis's error (here a
+  // script runs as a coroutine, which must not show).
+  [
+    E('coroutine.yield() return 1'),
+    E("local co = coroutine.create(function() coroutine.yield(5) return 6 end) local a, b = coroutine.resume(co) local c, d = coroutine.resume(co) return {tostring(a), b, tostring(c), d, coroutine.status(co)}"),
+    E('return {pcall(function() coroutine.yield() end)}'),
+    E('local co = coroutine.wrap(function() return pcall(function() coroutine.yield(7) end) end) return co()'),
+    E("local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end) return {gen(), gen(), gen()}"),
+    E('return coroutine.running() == nil'),
+  ],
   // Inside MULTI, and COMMAND's view of the scripting commands.
   [
     'MULTI',
