@@ -396,6 +396,13 @@ function jsonString(s: string): string {
 
 const TYPE_NAMES = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
 
+interface EncodeFrame {
+  array: boolean;
+  index: number;
+  length: number;
+  comma: boolean;
+}
+
 class JsonEncoder {
   readonly parts: string[] = [];
   private depth = 0;
@@ -453,73 +460,90 @@ class JsonEncoder {
     return max;
   }
 
-  /** Appends the value on top of the stack (left there). */
-  value(): void {
+  /** Appends a scalar on top of the stack (null), or opens the table there (its frame). */
+  private begin(): EncodeFrame | null {
     const st = this.st;
     switch (st.type(-1)) {
       case LuaType.String:
         this.parts.push(jsonString(st.toString(-1)));
-        return;
+        return null;
       case LuaType.Number:
         this.number(-1);
-        return;
+        return null;
       case LuaType.Boolean:
         this.parts.push(st.toBoolean(-1) ? 'true' : 'false');
-        return;
+        return null;
       case LuaType.Nil:
         this.parts.push('null');
-        return;
+        return null;
       case LuaType.LightUserdata:
         if (st.m._lua_touserdata(st.L, -1) === 0) {
           this.parts.push('null');
-          return;
+          return null;
         }
         break;
       case LuaType.Table: {
         this.depth++;
         if (this.depth > this.cfg[Cfg.EncodeMaxDepth]! || !st.checkStack(3)) st.error(`Cannot serialise, excessive nesting (${this.depth})`);
         const len = this.arrayLength();
-        if (len > 0) this.array(len);
-        else this.object();
-        this.depth--;
-        return;
+        if (len > 0) {
+          this.parts.push('[');
+          return { array: true, index: 0, length: len, comma: false };
+        }
+        this.parts.push('{');
+        // The traversal key of lua_next sits above the table.
+        st.pushNil();
+        return { array: false, index: 0, length: 0, comma: false };
       }
     }
-    this.fail(-1, 'type not supported');
+    return this.fail(-1, 'type not supported');
   }
 
-  private array(len: number): void {
+  /**
+   * Appends the value on top of the stack (left there). Iterative, with the open tables in
+   * a list: nesting is bounded by encode_max_depth and the Lua stack, not by the JS stack.
+   * An open array keeps its table on top; an open object its table and lua_next's key.
+   */
+  value(): void {
     const st = this.st;
-    this.parts.push('[');
-    for (let i = 1; i <= len; i++) {
-      if (i > 1) this.parts.push(',');
-      st.rawGetI(-1, i);
-      this.value();
-      st.pop();
+    const open: EncodeFrame[] = [];
+    for (;;) {
+      const frame = this.begin();
+      if (frame !== null) open.push(frame);
+      else if (open.length === 0) return;
+      else st.pop();
+      // Find the next value to append, closing the tables that are done.
+      for (;;) {
+        const f = open[open.length - 1]!;
+        if (f.array) {
+          if (f.index < f.length) {
+            if (f.index > 0) this.parts.push(',');
+            st.rawGetI(-1, ++f.index);
+            break;
+          }
+          this.parts.push(']');
+        } else {
+          if (st.m._lua_next(st.L, -2) !== 0) {
+            if (f.comma) this.parts.push(',');
+            else f.comma = true;
+            const keyType = st.type(-2);
+            if (keyType === LuaType.Number) {
+              this.parts.push('"');
+              this.number(-2);
+              this.parts.push('":');
+            } else if (keyType === LuaType.String) {
+              this.parts.push(jsonString(st.toString(-2)), ':');
+            } else this.fail(-2, 'table key must be a number or string');
+            break;
+          }
+          this.parts.push('}');
+        }
+        open.pop();
+        this.depth--;
+        if (open.length === 0) return;
+        st.pop();
+      }
     }
-    this.parts.push(']');
-  }
-
-  private object(): void {
-    const st = this.st;
-    this.parts.push('{');
-    let comma = false;
-    st.pushNil();
-    while (st.m._lua_next(st.L, -2) !== 0) {
-      if (comma) this.parts.push(',');
-      else comma = true;
-      const keyType = st.type(-2);
-      if (keyType === LuaType.Number) {
-        this.parts.push('"');
-        this.number(-2);
-        this.parts.push('":');
-      } else if (keyType === LuaType.String) {
-        this.parts.push(jsonString(st.toString(-2)), ':');
-      } else this.fail(-2, 'table key must be a number or string');
-      this.value();
-      st.pop();
-    }
-    this.parts.push('}');
   }
 }
 
@@ -724,81 +748,79 @@ class JsonDecoder {
     this.st.error(`Found too many nested data structures (${this.depth}) at character ${this.index}`);
   }
 
-  /** Pushes the value token starts. */
-  value(token: Token): void {
+  private scalar(token: Token): boolean {
     const st = this.st;
     switch (token.type) {
       case T.String:
         st.pushString(token.value as string);
-        return;
+        return true;
       case T.Number:
         st.pushNumber(token.value as number);
-        return;
+        return true;
       case T.Boolean:
         st.pushBoolean(token.value as boolean);
-        return;
+        return true;
       case T.Null:
         st.m._lua_pushlightuserdata(st.L, 0);
-        return;
-      case T.ObjBegin:
-        this.object();
-        return;
-      case T.ArrBegin:
-        this.array();
-        return;
+        return true;
       default:
-        this.throwParse('value', token);
+        return false;
     }
   }
 
-  private object(): void {
-    const st = this.st;
-    this.descend(3);
-    st.newTable();
-    let token = this.next();
-    if (token.type === T.ObjEnd) {
-      this.depth--;
-      return;
-    }
-    for (;;) {
-      if (token.type !== T.String) this.throwParse('object key string', token);
-      st.pushString(token.value as string);
-      token = this.next();
-      if (token.type !== T.Colon) this.throwParse('colon', token);
-      this.value(this.next());
-      st.m._lua_rawset(st.L, -3);
-      token = this.next();
-      if (token.type === T.ObjEnd) break;
-      if (token.type !== T.Comma) this.throwParse('comma or object end', token);
-      token = this.next();
-    }
-    this.depth--;
+  /** An object member's key (token) and colon: pushes the key, returns the value's first token. */
+  private memberKey(token: Token): Token {
+    if (token.type !== T.String) this.throwParse('object key string', token);
+    this.st.pushString(token.value as string);
+    const colon = this.next();
+    if (colon.type !== T.Colon) this.throwParse('colon', colon);
+    return this.next();
   }
 
-  private array(): void {
-    const st = this.st;
-    this.descend(2);
-    st.newTable();
-    let token = this.next();
-    if (token.type === T.ArrEnd) {
-      this.depth--;
-      return;
-    }
-    for (let i = 1; ; i++) {
-      this.value(token);
-      st.rawSetI(-2, i);
-      token = this.next();
-      if (token.type === T.ArrEnd) break;
-      if (token.type !== T.Comma) this.throwParse('comma or array end', token);
-      token = this.next();
-    }
-    this.depth--;
-  }
-
+  /**
+   * Decodes the whole text onto the stack. Iterative, with the open containers in a list:
+   * nesting is bounded by decode_max_depth and the Lua stack, not by the JS stack.
+   */
   run(): void {
-    this.value(this.next());
-    const token = this.next();
-    if (token.type !== T.End) this.throwParse('the end', token);
+    const st = this.st;
+    const open: { object: boolean; index: number }[] = [];
+    let token = this.next();
+    for (;;) {
+      // token starts a value.
+      if (token.type === T.ObjBegin || token.type === T.ArrBegin) {
+        const object = token.type === T.ObjBegin;
+        this.descend(object ? 3 : 2);
+        st.newTable();
+        token = this.next();
+        if (token.type !== (object ? T.ObjEnd : T.ArrEnd)) {
+          open.push({ object, index: 1 });
+          if (object) token = this.memberKey(token);
+          continue;
+        }
+        this.depth--;
+      } else if (!this.scalar(token)) this.throwParse('value', token);
+      // A complete value is on top: it goes into the containers it closes.
+      for (;;) {
+        const frame = open[open.length - 1];
+        if (frame === undefined) {
+          token = this.next();
+          if (token.type !== T.End) this.throwParse('the end', token);
+          return;
+        }
+        if (frame.object) st.m._lua_rawset(st.L, -3);
+        else st.rawSetI(-2, frame.index++);
+        token = this.next();
+        if (token.type === (frame.object ? T.ObjEnd : T.ArrEnd)) {
+          open.pop();
+          this.depth--;
+          continue;
+        }
+        if (token.type !== T.Comma) this.throwParse(frame.object ? 'comma or object end' : 'comma or array end', token);
+        token = this.next();
+        if (frame.object) token = this.memberKey(token);
+        break;
+      }
+    }
   }
 }
 
@@ -1059,6 +1081,11 @@ class MsgpackEncoder {
 
 class MsgpackError extends Error {}
 
+interface Container {
+  map: boolean;
+  len: number;
+}
+
 class MsgpackDecoder {
   pos: number;
   constructor(
@@ -1083,62 +1110,82 @@ class MsgpackDecoder {
     return v;
   }
 
-  private str(headerLen: number, len: number): void {
+  private str(headerLen: number, len: number): null {
     this.need(headerLen + len);
     this.st.pushString(this.data.slice(this.pos + headerLen, this.pos + headerLen + len));
     this.pos += headerLen + len;
+    return null;
   }
 
-  private array(headerLen: number, len: number): void {
+  /** Pushes a new table for an array or map of len items (pairs). */
+  private open(map: boolean, headerLen: number, len: number): Container {
     const st = this.st;
     this.pos += headerLen;
-    if (!st.checkStack(3)) st.error('too many nested data structures');
     st.newTable();
-    for (let i = 1; i <= len; i++) {
-      st.pushNumber(i);
-      this.value();
-      st.m._lua_settable(st.L, -3);
-    }
+    // Redis's checks and texts: the array's own, and for a map the one that then fires.
+    st.m._luaL_checkstack(st.L, 1, st.cstr(map ? 'too many return values at once; use unpack_one or unpack_limit instead.' : 'in function mp_decode_to_lua_array'));
+    return { map, len };
   }
 
-  private map(headerLen: number, len: number): void {
-    const st = this.st;
-    this.pos += headerLen;
-    if (!st.checkStack(3)) st.error('too many nested data structures');
-    st.newTable();
-    for (let i = 0; i < len; i++) {
-      this.value();
-      this.value();
-      st.m._lua_settable(st.L, -3);
-    }
-  }
-
-  /** Pushes the next value. */
+  /**
+   * Pushes the next value. Iterative, with the open arrays and maps in a list: nesting is
+   * bounded by the Lua stack (as in Redis), not by the JS stack.
+   */
   value(): void {
+    const st = this.st;
+    const open: { map: boolean; left: number; keyDone: boolean; index: number }[] = [];
+    for (;;) {
+      const frame = open[open.length - 1];
+      // An array's element goes under its index, pushed first as Redis does.
+      if (frame !== undefined && !frame.map) st.pushNumber(frame.index++);
+      const container = this.item();
+      if (container !== null && container.len > 0) {
+        open.push({ map: container.map, left: container.len, keyDone: false, index: 1 });
+        continue;
+      }
+      // A complete value is on top: it goes into the containers it completes.
+      for (;;) {
+        const f = open[open.length - 1];
+        if (f === undefined) return;
+        if (f.map && !f.keyDone) {
+          f.keyDone = true;
+          break;
+        }
+        f.keyDone = false;
+        st.m._lua_settable(st.L, -3);
+        if (--f.left > 0) break;
+        open.pop();
+      }
+    }
+  }
+
+  /** Pushes one scalar, or the table of an array or map and what it holds. */
+  private item(): Container | null {
     const st = this.st;
     this.need(1);
     const p = this.pos;
     const c = this.data.charCodeAt(p);
-    const num = (headerLen: number, value: number): void => {
+    const num = (headerLen: number, value: number): null => {
       this.need(headerLen);
       st.pushNumber(value);
       this.pos += headerLen;
+      return null;
     };
     if (c <= 0x7f) return num(1, c);
     if (c >= 0xe0) return num(1, c - 256);
     if ((c & 0xe0) === 0xa0) return this.str(1, c & 0x1f);
-    if ((c & 0xf0) === 0x90) return this.array(1, c & 0x0f);
-    if ((c & 0xf0) === 0x80) return this.map(1, c & 0x0f);
+    if ((c & 0xf0) === 0x90) return this.open(false, 1, c & 0x0f);
+    if ((c & 0xf0) === 0x80) return this.open(true, 1, c & 0x0f);
     switch (c) {
       case 0xc0:
         st.pushNil();
         this.pos++;
-        return;
+        return null;
       case 0xc2:
       case 0xc3:
         st.pushBoolean(c === 0xc3);
         this.pos++;
-        return;
+        return null;
       case 0xcc:
         this.need(2);
         return num(2, Number(this.u(p + 1, 1)));
@@ -1183,16 +1230,16 @@ class MsgpackDecoder {
         return this.str(5, Number(this.u(p + 1, 4)));
       case 0xdc:
         this.need(3);
-        return this.array(3, Number(this.u(p + 1, 2)));
+        return this.open(false, 3, Number(this.u(p + 1, 2)));
       case 0xdd:
         this.need(5);
-        return this.array(5, Number(this.u(p + 1, 4)));
+        return this.open(false, 5, Number(this.u(p + 1, 4)));
       case 0xde:
         this.need(3);
-        return this.map(3, Number(this.u(p + 1, 2)));
+        return this.open(true, 3, Number(this.u(p + 1, 2)));
       case 0xdf:
         this.need(5);
-        return this.map(5, Number(this.u(p + 1, 4)));
+        return this.open(true, 5, Number(this.u(p + 1, 4)));
     }
     throw new MsgpackError('Bad data format in input.');
   }

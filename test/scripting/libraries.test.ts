@@ -5,7 +5,10 @@
 import { differential, type Script } from '../helpers/differential.js';
 
 const R = (expr: string): string[] => ['EVAL', `return ${expr}`, '0'];
-const S = (exprs: string[]): Script => exprs.map(R);
+/** A script body of statements, sent as it is. */
+const B = (body: string): string[] => ['EVAL', body, '0'];
+/** Expressions (returned) and statement bodies (B). */
+const S = (items: (string | string[])[]): Script => items.map((e) => (typeof e === 'string' ? R(e) : e));
 
 const scripts: Script[] = [
   S([
@@ -29,7 +32,7 @@ const scripts: Script[] = [
     'bit.bnot(0)',
     '{bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5), bit.tobit(-2^31), bit.tobit(2^32)}',
     'bit.lshift(1)',
-    "local t = {} for k, v in pairs(bit) do t[#t+1] = k end table.sort(t) return t",
+    B("local t = {} for k, v in pairs(bit) do t[#t+1] = k end table.sort(t) return t"),
   ]),
   S([
     "struct.pack('>i', 1)",
@@ -130,7 +133,7 @@ const scripts: Script[] = [
     'cjson.encode_number_precision(17)',
     "cjson.encode_number_precision(3) .. cjson.encode(1/3) .. cjson.encode_number_precision(14)",
     '{cjson._VERSION, cjson._NAME}',
-    "local t = {} for k, v in pairs(cjson) do t[#t+1] = k .. ':' .. type(v) end table.sort(t) return t",
+    B("local t = {} for k, v in pairs(cjson) do t[#t+1] = k .. ':' .. type(v) end table.sort(t) return t"),
     'cjson.new().encode({1})',
   ]),
   S([
@@ -205,7 +208,8 @@ const scripts: Script[] = [
     'cmsgpack.pack(2^64)',
     'cmsgpack.pack(redis.sha1hex)',
     'cmsgpack.pack(cjson.null)',
-    "cmsgpack.pack({a={b={c={d={e={f={g={h={i={j={k={l={m={n={o={p={q={r=1}}}}}}}}}}}}}}}}})",
+    // Deeper than 16 levels, tables are written as nil.
+    B('local t = {} local cur = t for i = 1, 20 do cur.k = {v = i} cur = cur.k end return cmsgpack.pack(t)'),
     "cmsgpack.pack({name='job', data={1,2,{x=true}}})",
     "{cmsgpack.unpack(cmsgpack.pack(1, 'a', {1,2}, {x=true}))}",
     "{cmsgpack.unpack('')}",
@@ -226,6 +230,18 @@ const scripts: Script[] = [
     "cmsgpack.unpack(cmsgpack.pack({k='v'})).k",
     '{cmsgpack._VERSION, cmsgpack._NAME, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}',
   ]),
+  // Nesting deeper than the Lua stack allows: Redis's errors, the server unharmed; and deep
+  // but allowed nesting decodes and encodes whole.
+  [
+    R('select(2, pcall(cmsgpack.unpack, string.rep(string.char(0x91), 10000) .. string.char(1)))'),
+    R('select(2, pcall(cmsgpack.unpack, string.rep(string.char(0x81, 0xa1, 0x61), 10000) .. string.char(1)))'),
+    B('local t = cmsgpack.unpack(string.rep(string.char(0x91), 3000) .. string.char(7)) for i = 1, 2999 do t = t[1] end return t[1]'),
+    B("cjson.decode_max_depth(100000) return select(2, pcall(cjson.decode, string.rep('[', 10000)))"),
+    B("cjson.decode_max_depth(100000) local t = cjson.decode(string.rep('[', 3000) .. '5' .. string.rep(']', 3000)) for i = 1, 2999 do t = t[1] end return t[1]"),
+    B('cjson.encode_max_depth(100000) local t = {} local cur = t for i = 1, 10000 do cur[1] = {} cur = cur[1] end return select(2, pcall(cjson.encode, t))'),
+    B('cjson.encode_max_depth(100000) local t = {} local cur = t for i = 1, 10000 do cur.a = {} cur = cur.a end return select(2, pcall(cjson.encode, t))'),
+    B('cjson.encode_max_depth(100000) local t = {} local cur = t for i = 1, 3000 do cur[1] = {x=1} cur = cur[1] end return #cjson.encode(t)'),
+  ],
   // The libraries are read-only like the rest of the sandbox.
   S([
     'pcall(function() cjson.encode = nil end)',
@@ -233,7 +249,7 @@ const scripts: Script[] = [
     "select(2, pcall(function() struct.x = 1 end))",
     "select(2, pcall(function() rawset(cmsgpack, 'pack', 1) end))",
     "select(2, pcall(function() return pairs(5) end))",
-    "local n = 0 for k in pairs(string) do n = n + 1 end return n > 10",
+    B("local n = 0 for k in pairs(string) do n = n + 1 end return n > 10"),
   ]),
 ];
 
