@@ -250,6 +250,13 @@ export class Engine {
   }
 
   private functionsEngine: Functions | null = null;
+  /** Why a write would be refused now (a failed RDB save or AOF write: MISCONF), or null. */
+  writesRefused(): string | null {
+    if (this.persistence.deniesWrites) return MISCONF_RDB;
+    if (this.aof.lastWriteError !== null) return `MISCONF Errors writing to the AOF file: ${this.aof.lastWriteError}`;
+    return null;
+  }
+
   /** The EVAL engine if a script ran yet (INFO need not create it). */
   get loadedScripting(): Scripting | null {
     return this.scriptingEngine;
@@ -438,12 +445,10 @@ export class Engine {
       this.reject(s, cmd, 'NOAUTH Authentication required.');
       return null;
     }
-    if (this.persistence.deniesWrites && (cmd.isWrite || cmd.fullName === 'ping')) {
-      this.reject(s, cmd, MISCONF_RDB);
-      return null;
-    }
-    if (this.aof.lastWriteError !== null && cmd.isWrite) {
-      this.reject(s, cmd, `MISCONF Errors writing to the AOF file: ${this.aof.lastWriteError}`);
+    // Redis refuses PING too after a failed RDB save (not after an AOF error).
+    const refusal = cmd.isWrite ? this.writesRefused() : cmd.fullName === 'ping' && this.persistence.deniesWrites ? MISCONF_RDB : null;
+    if (refusal !== null) {
+      this.reject(s, cmd, refusal);
       return null;
     }
     // Checked when a command arrives, not again when EXEC runs what was queued.

@@ -17,15 +17,14 @@ import { encodingLimits } from '../persistence/persistence.js';
 import { LuaType, type LuaState } from './lua.js';
 import { FLAG_NO_WRITES, LuaRuntime, SCRIPT_FLAG_NAMES, mayRun, mayYield, scriptFlagBit } from './runtime.js';
 
-/** FUNCTION LOAD's time budget for a library's top-level code, as Redis's. */
-const LOAD_TIMEOUT_MS = 500;
+/** FUNCTION LOAD's time budget for a library's top-level code, as Redis's (none when replaying the AOF). */
+export const FUNCTION_LOAD_TIMEOUT_MS = 500;
 
 export interface FunctionInfo {
   name: string;
   ref: number;
   flags: number;
   description: string | null;
-  library: Library;
 }
 
 export interface Library {
@@ -134,10 +133,6 @@ export class Functions {
   /** Library codes, for RDB, AOF rewrite and FUNCTION DUMP. */
   libraryCodes(): string[] {
     return [...this.current.libraries.values()].map((lib) => lib.code);
-  }
-
-  libraries(): IterableIterator<Library> {
-    return this.current.libraries.values();
   }
 
   /**
@@ -264,7 +259,7 @@ export class Functions {
     if (!validName(name)) return fail(NAME_ERROR);
     if (lib.functions.has(name)) return fail('Function already exists in the library');
     st.top = 0;
-    lib.functions.set(name, { name, ref: callbackRef, flags, description, library: lib });
+    lib.functions.set(name, { name, ref: callbackRef, flags, description });
     return 0;
   }
 
@@ -426,5 +421,3 @@ export class Functions {
   }
 }
 
-/** The FUNCTION LOAD time budget (none for commands replayed from the AOF). */
-export const FUNCTION_LOAD_TIMEOUT_MS = LOAD_TIMEOUT_MS;

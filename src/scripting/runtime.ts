@@ -9,7 +9,7 @@
  * Writes a script makes are logged to the AOF as their effects, inside MULTI/EXEC.
  */
 import { createHash } from 'node:crypto';
-import { MISCONF_RDB, type Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { Session, detachedTransport, type SessionReply } from '../engine/session.js';
 import { REDIS_VERSION } from '../engine/version.js';
 import { keysOf } from '../commands/server.js';
@@ -182,13 +182,9 @@ export function scriptFlagBit(name: string): number {
 export function mayRun(s: Session, flags: number, readonlyCommand: boolean): boolean {
   if ((flags & FLAG_NO_WRITES) !== 0) return true;
   // Declared flags make the command a write (scriptFlagsToCmdFlags): refused as any write is.
-  const engine = s.engine;
-  if (engine.persistence.deniesWrites) {
-    s.reply.error(MISCONF_RDB);
-    return false;
-  }
-  if (engine.aof.lastWriteError !== null) {
-    s.reply.error(`MISCONF Errors writing to the AOF file: ${engine.aof.lastWriteError}`);
+  const refusal = s.engine.writesRefused();
+  if (refusal !== null) {
+    s.reply.error(refusal);
     return false;
   }
   if (readonlyCommand) {
@@ -721,8 +717,8 @@ export class LuaRuntime {
     if (cmd.flagSet.has('noscript')) return fail('ERR This Redis command is not allowed from script');
     if (cmd.isWrite) {
       if (this.readonlyScript) return fail('ERR Write commands are not allowed from read-only scripts.');
-      if (engine.persistence.deniesWrites) return fail(MISCONF_RDB);
-      if (engine.aof.lastWriteError !== null) return fail(`MISCONF Errors writing to the AOF file: ${engine.aof.lastWriteError}`);
+      const refusal = engine.writesRefused();
+      if (refusal !== null) return fail(refusal);
       // From here on SCRIPT KILL refuses: the dataset may have changed (Redis's SCRIPT_WRITE_DIRTY).
       if (this.running !== null) this.running.wrote = true;
     }
