@@ -276,6 +276,16 @@ const scripts: Script[] = [
     E("local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end) return {gen(), gen(), gen()}"),
     E('return coroutine.running() == nil'),
   ],
+  // Runaway recursion through pcall, gsub callbacks, metamethods and the bridge ends in
+  // Lua's own errors, as in Redis; the server goes on.
+  [
+    E('local function f() return pcall(f) end return tostring(select(2, f()))'),
+    E("local function f(s) return (string.gsub(s, '.', f)) end return f('a')"),
+    E('local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x'),
+    E('local function f() return cjson.decode(cjson.encode({f = 1})) and f() end return f()'),
+    E("local function f(n) return redis.pcall('ping') and f(n + 1) end return f(1)"),
+    'PING',
+  ],
   // Inside MULTI, and COMMAND's view of the scripting commands.
   [
     'MULTI',
