@@ -13,6 +13,7 @@ import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { functionCommands } from './functions.js';
 import { serverCommands } from './server.js';
+import { memoryCommands } from './memory.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 
@@ -29,6 +30,7 @@ export const allCommands: CommandDecl[] = [
   ...connectionCommands,
   ...pubsubCommands,
   ...serverCommands,
+  ...memoryCommands,
   ...transactionCommands,
   ...scriptingCommands,
   ...functionCommands,

@@ -7,6 +7,15 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
 import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
+import { STARTUP_BYTES } from '../engine/memory.js';
+import { KEY_BYTES, VOLATILE_BYTES } from '../store/memory.js';
+
+/** The keyspace's own structures (slots and entries), as Redis counts its dict overhead. */
+function datasetOverhead(e: Engine): number {
+  let n = 0;
+  for (const db of e.keyspace.dbs) n += db.size * KEY_BYTES + db.volatile.size * VOLATILE_BYTES;
+  return n;
+}
 
 const RUN_ID = randomBytes(20).toString('hex');
 
@@ -21,8 +30,6 @@ export function bytesToHuman(n: number): string {
   }
   return `${value.toFixed(2)}${units[i]}`;
 }
-
-let peakMemory = 0;
 
 type Section = (e: Engine) => [string, string | number][];
 
@@ -63,25 +70,58 @@ const sections: Record<string, Section> = {
   ],
   memory: (e) => {
     const m = process.memoryUsage();
-    const used = m.heapUsed + m.external;
-    if (used > peakMemory) peakMemory = used;
+    e.memory.sample();
+    const used = e.memory.used();
+    const peak = e.memory.peak;
+    const aof = e.memory.aofBufferBytes();
+    const startup = STARTUP_BYTES;
+    const overheadBytes = startup + e.memory.clientsNormal + aof + e.memory.scripts + datasetOverhead(e);
+    const dataset = Math.max(0, used - overheadBytes);
+    const allocated = m.heapUsed + m.external;
+    const active = m.heapTotal + m.external;
+    const max = e.config.maxmemory;
     return [
       ['used_memory', used],
       ['used_memory_human', bytesToHuman(used)],
       ['used_memory_rss', m.rss],
       ['used_memory_rss_human', bytesToHuman(m.rss)],
-      ['used_memory_peak', peakMemory],
-      ['used_memory_peak_human', bytesToHuman(peakMemory)],
+      ['used_memory_peak', peak],
+      ['used_memory_peak_human', bytesToHuman(peak)],
+      ['used_memory_peak_perc', `${((used * 100) / Math.max(1, peak)).toFixed(2)}%`],
+      ['used_memory_overhead', overheadBytes],
+      ['used_memory_startup', startup],
+      ['used_memory_dataset', dataset],
+      ['used_memory_dataset_perc', `${(used > startup ? (dataset * 100) / (used - startup) : 0).toFixed(2)}%`],
+      ['allocator_allocated', allocated],
+      ['allocator_active', active],
+      ['allocator_resident', m.rss],
       ['used_memory_heap_total', m.heapTotal],
-      // Lua's own heaps (EVAL's and the functions'), and what the caches hold, with Redis's names.
-      ...luaMemory(e),
       ['total_system_memory', os.totalmem()],
       ['total_system_memory_human', bytesToHuman(os.totalmem())],
-      ['maxmemory', 0],
-      ['maxmemory_human', '0B'],
+      // Lua's own heaps (EVAL's and the functions'), and what the caches hold, with Redis's names.
+      ...luaMemory(e),
+      ['maxmemory', max],
+      ['maxmemory_human', bytesToHuman(max)],
       ['maxmemory_policy', e.config.maxmemoryPolicy],
+      ['allocator_frag_ratio', (active / Math.max(1, allocated)).toFixed(2)],
+      ['allocator_frag_bytes', active - allocated],
+      ['allocator_rss_ratio', (m.rss / Math.max(1, active)).toFixed(2)],
+      ['allocator_rss_bytes', m.rss - active],
+      ['rss_overhead_ratio', '1.00'],
+      ['rss_overhead_bytes', 0],
       ['mem_fragmentation_ratio', (m.rss / Math.max(1, used)).toFixed(2)],
+      ['mem_fragmentation_bytes', m.rss - used],
+      ['mem_not_counted_for_evict', aof + e.memory.samplerBytes()],
+      ['mem_replication_backlog', 0],
+      ['mem_total_replication_buffers', 0],
+      ['mem_clients_slaves', 0],
+      ['mem_clients_normal', e.memory.clientsNormal],
+      ['mem_cluster_links', 0],
+      ['mem_aof_buffer', aof],
       ['mem_allocator', 'v8'],
+      ['active_defrag_running', 0],
+      ['lazyfree_pending_objects', 0],
+      ['lazyfreed_objects', 0],
     ];
   },
   persistence: (e) => [
@@ -138,7 +178,10 @@ const sections: Record<string, Section> = {
       ['expired_keys', ks.expiredKeys],
       ['expired_stale_perc', ks.expiredStalePerc.toFixed(2)],
       ['expire_cycle_cpu_milliseconds', Math.round(ks.expireCycleCpuMs)],
-      ['evicted_keys', 0],
+      ['evicted_keys', e.memory.evictedKeys],
+      ['evicted_clients', e.memory.evictedClients],
+      ['total_eviction_exceeded_time', e.memory.exceededMs + (e.memory.exceededSince !== 0 ? Date.now() - e.memory.exceededSince : 0)],
+      ['current_eviction_exceeded_time', e.memory.exceededSince !== 0 ? Date.now() - e.memory.exceededSince : 0],
       ['keyspace_hits', ks.keyspaceHits],
       ['keyspace_misses', ks.keyspaceMisses],
       ['pubsub_channels', e.pubsub.channels.size],
@@ -201,6 +244,7 @@ function luaMemory(e: Engine): [string, string | number][] {
     ['used_memory_scripts_eval', evalCache],
     ['number_of_cached_scripts', scripting?.cachedScripts ?? 0],
     ['number_of_functions', functions?.functionCount ?? 0],
+    ['number_of_libraries', functions?.libraryCount ?? 0],
     ['used_memory_vm_functions', functionsVm],
     ['used_memory_vm_total', evalVm + functionsVm],
     ['used_memory_vm_total_human', bytesToHuman(evalVm + functionsVm)],

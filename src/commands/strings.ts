@@ -145,7 +145,7 @@ function setGeneric(s: Session, flags: number, key: string, value: string, expir
   if (entry === undefined) {
     db.add(key, value, expireAt);
   } else {
-    entry.setString(value);
+    s.db.setString(entry, value);
     if (expireAt !== 0) db.setExpire(key, entry, expireAt);
     else if (!(flags & F_KEEPTTL)) db.persist(key, entry);
   }
@@ -185,7 +185,7 @@ function incrBy(s: Session, key: string, by: number | bigint): void {
     text = sum.toString();
   }
   if (entry === undefined) db.add(key, text);
-  else entry.setString(text);
+  else s.db.setString(entry, text);
   s.changed(key);
   s.notify(NOTIFY_STRING, 'incrby', key);
   s.reply.integer(text);
@@ -375,7 +375,7 @@ export const stringCommands: CommandDecl[] = [
         const entry = s.db.write(key, !s.noTouch);
         if (entry === undefined) s.db.add(key, argv[2]!);
         else {
-          entry.setString(argv[2]!);
+          s.db.setString(entry, argv[2]!);
           if (entry.expireAt !== 0) s.db.persist(key, entry);
         }
         s.changed(key);
@@ -603,7 +603,7 @@ export const stringCommands: CommandDecl[] = [
       if (!isStringOrReply(s, entry)) return;
       const current = entry.value as string;
       if (!checkLength(s, current.length, argv[2]!.length)) return;
-      entry.setString(current + argv[2]!, 'raw');
+      s.db.setString(entry, current + argv[2]!, 'raw');
       s.changed(key);
       s.notify(NOTIFY_STRING, 'append', key);
       s.reply.integer((entry.value as string).length);
@@ -711,8 +711,8 @@ export const stringCommands: CommandDecl[] = [
       const sum = add(current, incr);
       if (sum === null || !isFinite(sum)) return s.reply.error('ERR increment would produce NaN or Infinity');
       const text = formatHuman(sum);
-      if (entry === undefined) s.db.add(key, text).setString(text, 'noint');
-      else entry.setString(text, 'noint');
+      if (entry === undefined) s.db.setString(s.db.add(key, text), text, 'noint');
+      else s.db.setString(entry, text, 'noint');
       s.changed(key);
       s.notify(NOTIFY_STRING, 'incrbyfloat', key);
       s.reply.bulk(text);
@@ -774,8 +774,8 @@ export const stringCommands: CommandDecl[] = [
       const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
       const next = padded.slice(0, offset) + value + padded.slice(offset + value.length);
       // SETRANGE always makes a raw string, even on a new key.
-      if (entry === undefined) s.db.add(key, next).setString(next, 'raw');
-      else entry.setString(next, 'raw');
+      if (entry === undefined) s.db.setString(s.db.add(key, next), next, 'raw');
+      else s.db.setString(entry, next, 'raw');
       s.changed(key);
       s.notify(NOTIFY_STRING, 'setrange', key);
       s.reply.integer(next.length);

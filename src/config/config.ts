@@ -39,7 +39,18 @@ export class ConfigValues {
   enableDebugCommand: 'yes' | 'no' | 'local' = 'no';
   enableProtectedConfigs: 'yes' | 'no' | 'local' = 'no';
   protectedMode = true;
+  /** Bytes of used memory (engine/memory.ts) above which keys are evicted or writes refused; 0: no limit. */
+  maxmemory = 0;
   maxmemoryPolicy: EvictionPolicy = 'noeviction';
+  maxmemorySamples = 5;
+  maxmemoryEvictionTenacity = 10;
+  /** Client buffers above which the biggest clients are disconnected: bytes, or a percentage of maxmemory when negative. 0: no limit. */
+  maxmemoryClients = 0;
+  lazyfreeLazyEviction = false;
+  lazyfreeLazyExpire = false;
+  lazyfreeLazyServerDel = false;
+  lazyfreeLazyUserDel = false;
+  lazyfreeLazyUserFlush = false;
   lfuLogFactor = 10;
   lfuDecayTime = 1;
   daemonize = false;
@@ -263,6 +274,32 @@ export const PARAMS: readonly ParamDecl[] = [
     'allkeys-random',
     'noeviction',
   ]),
+  size('maxmemory', 'maxmemory'),
+  int('maxmemory-samples', 'maxmemorySamples', 1, 64),
+  int('maxmemory-eviction-tenacity', 'maxmemoryEvictionTenacity', 0, 100),
+  {
+    name: 'maxmemory-clients',
+    kind: 'memory',
+    get: (c) => (c.maxmemoryClients < 0 ? `${-c.maxmemoryClients}%` : String(c.maxmemoryClients)),
+    set: (c, v) => {
+      if (v.endsWith('%')) {
+        const n = parseConfigInt(v.slice(0, -1));
+        if (n === null) return 'argument must be a memory or percent value';
+        if (n < 0 || n > 100) return 'argument must be between -100 and 9223372036854775807 inclusive';
+        c.maxmemoryClients = -n;
+        return null;
+      }
+      const n = parseMemory(v);
+      if (n === null) return 'argument must be a memory or percent value';
+      c.maxmemoryClients = n;
+      return null;
+    },
+  },
+  bool('lazyfree-lazy-eviction', 'lazyfreeLazyEviction'),
+  bool('lazyfree-lazy-expire', 'lazyfreeLazyExpire'),
+  bool('lazyfree-lazy-server-del', 'lazyfreeLazyServerDel'),
+  bool('lazyfree-lazy-user-del', 'lazyfreeLazyUserDel'),
+  bool('lazyfree-lazy-user-flush', 'lazyfreeLazyUserFlush'),
   int('lfu-log-factor', 'lfuLogFactor', 0, 2147483647),
   int('lfu-decay-time', 'lfuDecayTime', 0, 2147483647),
   bool('daemonize', 'daemonize', {

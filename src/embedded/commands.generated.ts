@@ -165,6 +165,8 @@ export interface GeneratedCommands {
   lset(...args: unknown[]): unknown;
   /** Removes elements from both ends a list. Deletes the list if all elements were trimmed. */
   ltrim(...args: unknown[]): unknown;
+  /** A container for memory diagnostics commands */
+  memory(...args: unknown[]): unknown;
   /** Atomically returns the string values of one or more keys. */
   mget(...args: unknown[]): unknown;
   /** Listens for all requests received by the server in real-time. */
@@ -449,6 +451,7 @@ export interface TransactionCommands {
   lrem(...args: unknown[]): this;
   lset(...args: unknown[]): this;
   ltrim(...args: unknown[]): this;
+  memory(...args: unknown[]): this;
   mget(...args: unknown[]): this;
   monitor(...args: unknown[]): this;
   move(...args: unknown[]): this;

@@ -27,6 +27,8 @@ import { luaLoaded } from '../scripting/lua.js';
 import type { BusyScript } from '../scripting/runtime.js';
 import { Session, type SessionReply, type Transport } from './session.js';
 import type { Database } from '../store/keyspace.js';
+import { EVICT_FAIL, MemoryBudget, OOM_ERROR } from './memory.js';
+import { FLAG_ALLOW_OOM, FLAG_NO_WRITES } from '../scripting/runtime.js';
 
 
 export interface ServerStats {
@@ -40,6 +42,11 @@ export interface ServerStats {
   /** Reset by CONFIG RESETSTAT, like Redis's stat_* fields. */
   errorCodes: Map<string, number>;
 }
+
+/** Commands a client in MULTI may still send when over maxmemory (Redis's processCommand). */
+const OOM_SAFE_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
+/** Commands whose denyoom flag comes from the script they run, when it declares flags. */
+const SCRIPT_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -76,6 +83,12 @@ export class Engine {
   );
   readonly persistence: Persistence;
   readonly aof: Aof;
+  readonly memory: MemoryBudget;
+  /**
+   * Used memory was over maxmemory, with nothing left to evict, when the current client
+   * command started (Redis's pre_command_oom_state): a script may then not begin writing.
+   */
+  preCommandOom = false;
   /** start() was called: configuration changes may now open or close files. */
   private started = false;
   readonly blocking = new BlockingManager(
@@ -128,6 +141,9 @@ export class Engine {
       this.keyModified(db, key, null);
       this.notify(NOTIFY_EXPIRED, 'expired', key, db);
     };
+    this.memory = new MemoryBudget(this);
+    // The configured limit applies from the first command; nothing to evict before loading.
+    this.appliedMaxmemory = config.maxmemory;
     this.configChanged();
     this.expirer = new ActiveExpirer(this.keyspace);
     this.persistence = new Persistence(this);
@@ -157,8 +173,28 @@ export class Engine {
     this.functionsEngine = null;
   }
 
+  private appliedMaxmemory = 0;
+  private appliedPolicy = 'noeviction';
+
   /** Re-reads settings that live outside ConfigValues. Called after every CONFIG SET. */
   configChanged(): void {
+    if (this.config.maxmemoryPolicy !== this.appliedPolicy) {
+      this.appliedPolicy = this.config.maxmemoryPolicy;
+      this.memory.policyChanged();
+    }
+    // A lower limit takes effect at once, as Redis's updateMaxmemory does.
+    if (this.config.maxmemory !== this.appliedMaxmemory) {
+      this.appliedMaxmemory = this.config.maxmemory;
+      if (this.config.maxmemory !== 0) {
+        const used = this.memory.used();
+        if (this.config.maxmemory < used) {
+          this.log.warning(
+            `WARNING: the new maxmemory value set via CONFIG SET (${this.config.maxmemory}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+          );
+        }
+        this.memory.perform();
+      }
+    }
     const lfu = this.config.maxmemoryPolicy.endsWith('-lfu');
     const switched = lfu !== this.accessPolicy.lfu;
     this.accessPolicy.lfu = lfu;
@@ -445,6 +481,22 @@ export class Engine {
       this.reject(s, cmd, 'NOAUTH Authentication required.');
       return null;
     }
+    if (this.config.maxmemory !== 0 && !s.inExec && !this.servingBlocked && this.busyScript === null) {
+      const outOfMemory = this.memory.perform() === EVICT_FAIL;
+      // Invalidations of evicted keys reach this client before the reply (Redis flushes them here).
+      this.tracking.flushPending();
+      this.tracking.current = s;
+      let refuse = this.deniesOnOom(s, cmd, argv);
+      // Queuing in MULTI takes memory too: only EXEC, DISCARD, QUIT and RESET pass.
+      if (s.multi !== null && !OOM_SAFE_IN_MULTI.has(cmd.fullName)) refuse = true;
+      if (outOfMemory && refuse) {
+        this.reject(s, cmd, OOM_ERROR);
+        return null;
+      }
+      this.preCommandOom = outOfMemory;
+    } else if (!s.inExec) {
+      this.preCommandOom = false;
+    }
     // Redis refuses PING too after a failed RDB save (not after an AOF error).
     const refusal = cmd.isWrite ? this.writesRefused() : cmd.fullName === 'ping' && this.persistence.deniesWrites ? MISCONF_RDB : null;
     if (refusal !== null) {
@@ -484,6 +536,29 @@ export class Engine {
     return cmd;
   }
 
+  /**
+   * Whether a command may grow memory (Redis's denyoom), EXEC by what it queued, and a
+   * script command by the flags its script declares: without allow-oom or no-writes it
+   * counts as denyoom (scriptFlagsToCmdFlags).
+   */
+  private deniesOnOom(s: Session, cmd: Command, argv: string[]): boolean {
+    if (cmd.fullName === 'exec' && s.multi !== null) {
+      for (const queued of s.multi) {
+        let q = this.commands.get(queued[0]!);
+        if (q !== undefined && q.subcommandTable !== null && queued.length >= 2) q = q.subcommandTable.get(queued[1]!.toLowerCase());
+        if (q !== undefined && this.deniesOnOom(s, q, queued)) return true;
+      }
+      return false;
+    }
+    if (SCRIPT_COMMANDS.has(cmd.fullName) && argv.length >= 2) {
+      const flags = cmd.fullName.startsWith('fcall')
+        ? (this.loadedFunctions?.declaredFlags(argv[1]!) ?? null)
+        : (this.loadedScripting?.declaredFlags(cmd.fullName.startsWith('evalsha'), argv[1]!) ?? null);
+      if (flags !== null) return (flags & (FLAG_NO_WRITES | FLAG_ALLOW_OOM)) === 0;
+    }
+    return cmd.flagSet.has('denyoom');
+  }
+
   private protectedAllowed(s: Session): boolean {
     return this.allowedBy(this.config.enableDebugCommand, s);
   }
@@ -494,6 +569,58 @@ export class Engine {
     if (mode === 'no') return false;
     const addr = s.transport.addr;
     return addr.startsWith('127.') || addr.startsWith('[::1]') || addr.startsWith('::1') || addr === 'embedded';
+  }
+
+  /**
+   * client-output-buffer-limit for a client's replies (the normal class; a subscribed
+   * client is of the pubsub class, which PubSub checks as it delivers). Closes the client
+   * and returns true when its unsent replies passed the hard limit, or stayed over the
+   * soft limit for longer than its seconds.
+   */
+  checkOutputLimit(s: Session): boolean {
+    if (s.subscribed) return false;
+    const { hard, soft, softSeconds } = this.config.clientOutputBufferLimit.normal;
+    if (hard === 0 && soft === 0) return false;
+    const bytes = s.transport.outputBufferBytes();
+    let why: string | null = null;
+    if (hard > 0 && bytes > hard) why = 'hard';
+    else if (soft > 0 && bytes > soft) {
+      const now = Date.now();
+      if (s.softLimitSince === 0) s.softLimitSince = now;
+      else if (now - s.softLimitSince > softSeconds * 1000) why = 'soft';
+    } else s.softLimitSince = 0;
+    if (why === null) return false;
+    this.log.warning(`Client id=${s.id} addr=${s.transport.addr} closed for overcoming of output buffer limits (normal ${why} limit).`);
+    s.transport.close(false);
+    return true;
+  }
+
+  /**
+   * The server's cron (every 100 ms): refreshes the memory figures, applies soft output
+   * limits to clients that stopped reading, and disconnects the biggest clients while all
+   * client buffers together pass maxmemory-clients (Redis's client eviction; CLIENT
+   * NO-EVICT exempts a client).
+   */
+  cron(): void {
+    this.sampleOps();
+    this.memory.sample();
+    for (const s of this.sessions.values()) if (s.softLimitSince !== 0) this.checkOutputLimit(s);
+    const limit = this.config.maxmemoryClients;
+    const max = limit < 0 ? Math.floor((this.config.maxmemory * -limit) / 100) : limit;
+    if (max <= 0 || this.memory.clientsNormal <= max) return;
+    const candidates = [...this.sessions.values()]
+      .filter((s) => !s.noEvict)
+      .map((s) => ({ s, bytes: s.transport.queryBufferBytes() + s.transport.outputBufferBytes() }))
+      .sort((a, b) => b.bytes - a.bytes);
+    let total = this.memory.clientsNormal;
+    for (const { s, bytes } of candidates) {
+      if (total <= max || bytes === 0) break;
+      this.log.verbose(`Evicting client: id=${s.id} addr=${s.transport.addr}`);
+      s.transport.close(false);
+      this.memory.evictedClients++;
+      total -= bytes;
+    }
+    this.memory.clientsNormal = total;
   }
 
   /** Called about every 100 ms by the server's cron. */
@@ -521,6 +648,9 @@ export class Engine {
     ks.keyspaceMisses = 0;
     ks.expiredStalePerc = 0;
     ks.expireCycleCpuMs = 0;
+    this.memory.evictedKeys = 0;
+    this.memory.evictedClients = 0;
+    this.memory.exceededMs = 0;
     for (const cmd of this.commands.all()) cmd.stats = { calls: 0, usec: 0, rejected: 0, failed: 0 };
     this.opsSample = { at: Date.now(), commands: 0 };
   }

@@ -131,6 +131,16 @@ export class Aof {
     s.aofOffset = this.appended;
   }
 
+  /** Logs a deletion the server made by itself (eviction): DEL, or UNLINK when lazyfree applies. */
+  feedDeletion(dbIndex: number, key: string, lazy: boolean): void {
+    let text = '';
+    if (dbIndex !== this.selectedDb) {
+      text += encodeCommand(['SELECT', String(dbIndex)]);
+      this.selectedDb = dbIndex;
+    }
+    this.append(text + encodeCommand([lazy ? 'UNLINK' : 'DEL', key]));
+  }
+
   /** After EXEC: closes the MULTI opened for the writes it logged. */
   endTransaction(s: Session): void {
     if (!this.inTransaction) return;

@@ -15,7 +15,7 @@ import { OPCODE_FUNCTION, OPCODE_FUNCTION2, RDB_VERSION } from '../persistence/r
 import { verifyPayload } from '../persistence/dump.js';
 import { encodingLimits } from '../persistence/persistence.js';
 import { LuaType, type LuaState } from './lua.js';
-import { FLAG_NO_WRITES, LuaRuntime, SCRIPT_FLAG_NAMES, mayRun, mayYield, scriptFlagBit } from './runtime.js';
+import { FLAG_ALLOW_OOM, FLAG_NO_WRITES, LuaRuntime, SCRIPT_FLAG_NAMES, mayRun, mayYield, scriptFlagBit } from './runtime.js';
 
 /** FUNCTION LOAD's time budget for a library's top-level code, as Redis's (none when replaying the AOF). */
 export const FUNCTION_LOAD_TIMEOUT_MS = 500;
@@ -278,6 +278,11 @@ export class Functions {
     this.runtime = this.newRuntime();
   }
 
+  /** The flags of a function, or null when there is none of that name. */
+  declaredFlags(name: string): number | null {
+    return this.current.functions.get(name.toLowerCase())?.flags ?? null;
+  }
+
   /** FCALL / FCALL_RO name numkeys key... arg... */
   call(s: Session, argv: string[], readonlyCommand: boolean): void {
     const fn = this.current.functions.get(argv[1]!.toLowerCase());
@@ -288,7 +293,7 @@ export class Functions {
     if (numkeys < 0) return s.reply.error("ERR Number of keys can't be negative");
     if (!mayRun(s, fn.flags, readonlyCommand)) return;
     const readonly = readonlyCommand || (fn.flags & FLAG_NO_WRITES) !== 0;
-    this.runtime.run(s, { name: fn.name, ref: fn.ref, argv, numkeys, asGlobals: false, readonly }, mayYield(s));
+    this.runtime.run(s, { name: fn.name, ref: fn.ref, argv, numkeys, asGlobals: false, readonly, allowOom: (fn.flags & FLAG_ALLOW_OOM) !== 0 }, mayYield(s));
   }
 
   /** FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE], arguments already parsed. */

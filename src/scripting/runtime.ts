@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
+import { OOM_ERROR } from '../engine/memory.js';
 import { Session, detachedTransport, type SessionReply } from '../engine/session.js';
 import { REDIS_VERSION } from '../engine/version.js';
 import { keysOf } from '../commands/server.js';
@@ -171,6 +172,7 @@ export function sha1hex(text: string): string {
 /** Flags a script (shebang) or function declares, in Redis's order (scripts_flags_def). */
 export const SCRIPT_FLAG_NAMES = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'] as const;
 export const FLAG_NO_WRITES = 1;
+export const FLAG_ALLOW_OOM = 2;
 
 /** The bit of a flag name (case-insensitive, as Redis compares), or 0 for an unknown one. */
 export function scriptFlagBit(name: string): number {
@@ -181,6 +183,11 @@ export function scriptFlagBit(name: string): number {
 /** What Redis checks before running a script that declared flags (scriptPrepareForRun); false after replying. */
 export function mayRun(s: Session, flags: number, readonlyCommand: boolean): boolean {
   if ((flags & FLAG_NO_WRITES) !== 0) return true;
+  // Without allow-oom the command counted as denyoom (scriptFlagsToCmdFlags).
+  if ((flags & FLAG_ALLOW_OOM) === 0 && s.engine.preCommandOom) {
+    s.reply.error(OOM_ERROR);
+    return false;
+  }
   // Declared flags make the command a write (scriptFlagsToCmdFlags): refused as any write is.
   const refusal = s.engine.writesRefused();
   if (refusal !== null) {
@@ -216,6 +223,8 @@ export interface Invocation {
   asGlobals: boolean;
   /** Writes are refused (no-writes, or an _RO command). */
   readonly: boolean;
+  /** Declared allow-oom: denyoom commands run even when used memory was over maxmemory. */
+  allowOom: boolean;
 }
 
 const LUA_YIELD = 1;
@@ -284,6 +293,7 @@ export class LuaRuntime {
   /** The session whose script is running, or null. */
   private caller: Session | null = null;
   private readonlyScript = false;
+  private allowOom = false;
   /** Keys the running script read, for its caller's CLIENT TRACKING. */
   private readKeys: string[] = [];
   private loadDeadline = 0;
@@ -530,6 +540,7 @@ export class LuaRuntime {
     this.replySink.resp = 2;
     this.caller = s;
     this.readonlyScript = call.readonly;
+    this.allowOom = call.allowOom;
     client.propagateWrites = true;
     this.readKeys = [];
     const now = performance.now();
@@ -719,6 +730,11 @@ export class LuaRuntime {
       if (this.readonlyScript) return fail('ERR Write commands are not allowed from read-only scripts.');
       const refusal = engine.writesRefused();
       if (refusal !== null) return fail(refusal);
+    }
+    // Over maxmemory when the script started: its first write may not grow memory (Redis's
+    // scriptVerifyOOM); after a write it must go on, or it would stop half done.
+    if (cmd.flagSet.has('denyoom') && !this.allowOom && engine.preCommandOom && !(this.running?.wrote ?? false)) return fail(OOM_ERROR);
+    if (cmd.isWrite) {
       // From here on SCRIPT KILL refuses: the dataset may have changed (Redis's SCRIPT_WRITE_DIRTY).
       if (this.running !== null) this.running.wrote = true;
     }

@@ -6,7 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Session } from '../engine/session.js';
 import { NOT_INTEGER, parseInt64 } from '../commands/util.js';
 import { luaLoaded } from './lua.js';
-import { FLAG_NO_WRITES, LuaRuntime, mayRun, mayYield, scriptFlagBit, sha1hex } from './runtime.js';
+import { FLAG_ALLOW_OOM, FLAG_NO_WRITES, LuaRuntime, mayRun, mayYield, scriptFlagBit, sha1hex } from './runtime.js';
 
 interface CompiledScript {
   body: string;
@@ -46,36 +46,12 @@ export class Scripting {
   load(s: Session, body: string): string | null {
     const sha = sha1hex(body);
     if (this.scripts.has(sha)) return sha;
-    let code = body;
-    let flags: number | null = null;
-    if (body.startsWith('#!')) {
-      const end = body.indexOf('\n');
-      const line = end < 0 ? body : body.slice(0, end);
-      const words = line.slice(2).split(' ').filter((w) => w !== '');
-      if (words[0] !== 'lua') {
-        s.reply.error(`ERR Unexpected engine in script shebang: ${line.split(' ')[0]}`);
-        return null;
-      }
-      flags = 0;
-      for (const word of words.slice(1)) {
-        if (!word.startsWith('flags=')) {
-          s.reply.error(`ERR Unknown lua shebang option: ${word}`);
-          return null;
-        }
-        for (const flag of word.slice(6).split(',')) {
-          if (flag === '') continue;
-          // Shebang flags are case-sensitive in Redis, unlike register_function's.
-          const bit = flag === flag.toLowerCase() ? scriptFlagBit(flag) : 0;
-          if (bit === 0) {
-            s.reply.error(`ERR Unexpected flag in script shebang: ${flag}`);
-            return null;
-          }
-          flags |= bit;
-        }
-      }
-      // The shebang line is not Lua; its newline stays so line numbers do not shift.
-      code = end < 0 ? '' : body.slice(end);
+    const shebang = parseShebang(body);
+    if (shebang.error !== null) {
+      s.reply.error(shebang.error);
+      return null;
     }
+    const { code, flags } = shebang;
     if (code.charCodeAt(0) === 27) {
       s.reply.error('ERR Error compiling script (new function): user_script: bytecode is not supported');
       return null;
@@ -87,6 +63,19 @@ export class Scripting {
     }
     this.scripts.set(sha, { body, ref, flags });
     return sha;
+  }
+
+  /**
+   * The flags a script declares, for deciding before it runs whether the command counts as
+   * a write that may be refused (Redis's evalGetCommandFlags); null for a script without a
+   * shebang, an unknown sha or a shebang that does not parse.
+   */
+  declaredFlags(isSha: boolean, text: string): number | null {
+    if (isSha) return this.scripts.get(text.toLowerCase())?.flags ?? null;
+    const cached = this.scripts.get(sha1hex(text));
+    if (cached !== undefined) return cached.flags;
+    const shebang = parseShebang(text);
+    return shebang.error === null ? shebang.flags : null;
   }
 
   exists(sha: string): boolean {
@@ -116,11 +105,36 @@ export class Scripting {
     const script = this.scripts.get(sha)!;
     if (script.flags !== null && !mayRun(s, script.flags, readonlyCommand)) return;
     const readonly = readonlyCommand || (script.flags !== null && (script.flags & FLAG_NO_WRITES) !== 0);
-    this.runtime.run(s, { name: sha, ref: script.ref, argv, numkeys, asGlobals: true, readonly }, mayYield(s));
+    this.runtime.run(s, { name: sha, ref: script.ref, argv, numkeys, asGlobals: true, readonly, allowOom: script.flags !== null && (script.flags & FLAG_ALLOW_OOM) !== 0 }, mayYield(s));
   }
 }
 
 /** The scripting engine for an Engine, once Lua is loaded; null before that. */
 export function createScripting(engine: Engine): Scripting | null {
   return luaLoaded() ? new Scripting(engine) : null;
+}
+
+/**
+ * A script body's "#!lua flags=..." line: its flags (null without a shebang), the code
+ * to compile, or Redis's error text.
+ */
+export function parseShebang(body: string): { flags: number | null; code: string; error: string | null } {
+  if (!body.startsWith('#!')) return { flags: null, code: body, error: null };
+  const end = body.indexOf('\n');
+  const line = end < 0 ? body : body.slice(0, end);
+  const words = line.slice(2).split(' ').filter((w) => w !== '');
+  if (words[0] !== 'lua') return { flags: null, code: body, error: `ERR Unexpected engine in script shebang: ${line.split(' ')[0]}` };
+  let flags = 0;
+  for (const word of words.slice(1)) {
+    if (!word.startsWith('flags=')) return { flags: null, code: body, error: `ERR Unknown lua shebang option: ${word}` };
+    for (const flag of word.slice(6).split(',')) {
+      if (flag === '') continue;
+      // Shebang flags are case-sensitive in Redis, unlike register_function's.
+      const bit = flag === flag.toLowerCase() ? scriptFlagBit(flag) : 0;
+      if (bit === 0) return { flags: null, code: body, error: `ERR Unexpected flag in script shebang: ${flag}` };
+      flags |= bit;
+    }
+  }
+  // The shebang line is not Lua; its newline stays so line numbers do not shift.
+  return { flags, code: end < 0 ? '' : body.slice(end), error: null };
 }

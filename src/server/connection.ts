@@ -159,6 +159,7 @@ export class Connection implements Transport {
     if (out.length > 0) {
       this.engine.stats.netOutputBytes += out.length;
       this.socket.write(out, 'latin1');
+      if (this.socket.writableLength > 0 && this.engine.checkOutputLimit(this.session)) return;
     }
     if (this.closing) {
       this.socket.end();

@@ -101,7 +101,7 @@ export class CairnServer {
   private ticks = 0;
 
   private housekeeping(): void {
-    this.engine.sampleOps();
+    this.engine.cron();
     if (++this.ticks % 10 !== 0) return;
     const timeout = this.engine.config.timeout;
     if (timeout <= 0) return;

@@ -10,19 +10,24 @@
  * random field is O(1) (HRANDFIELD), as in Redis's dict.
  */
 import type { AggregateValue } from './keyspace.js';
+import { HASH_BYTES, HASH_FIELD_BYTES, HASH_INDEX_BYTES, Measured, stringBytes } from './memory.js';
 
 export interface CompactLimits {
   maxEntries: number;
   maxValue: number;
 }
 
-export class HashValue implements AggregateValue {
+export class HashValue extends Measured implements AggregateValue {
   readonly type = 'hash';
   readonly fields = new Map<string, string>();
   private compactFlag = true;
   /** For large hashes: every field once, in no particular order, with its position. */
   private order: string[] | null = null;
   private position: Map<string, number> | null = null;
+
+  constructor() {
+    super(HASH_BYTES);
+  }
 
   get compact(): boolean {
     return this.compactFlag;
@@ -34,6 +39,7 @@ export class HashValue implements AggregateValue {
     this.compactFlag = false;
     this.order = [...this.fields.keys()];
     this.position = new Map(this.order.map((f, i) => [f, i]));
+    this.account(this.order.length * HASH_INDEX_BYTES);
   }
 
   encoding(): string {
@@ -42,13 +48,20 @@ export class HashValue implements AggregateValue {
 
   clone(): HashValue {
     const copy = new HashValue();
-    for (const [f, v] of this.fields) copy.fields.set(f, v);
+    for (const [f, v] of this.fields) copy.set(f, v);
     if (!this.compactFlag) copy.toHashtable();
     return copy;
   }
 
   get size(): number {
     return this.fields.size;
+  }
+
+  /** `bytes` recomputed from the contents (tests check the running estimate against it). */
+  measure(): number {
+    let n = HASH_BYTES + (this.order !== null ? this.order.length * HASH_INDEX_BYTES : 0);
+    for (const [f, v] of this.fields) n += HASH_FIELD_BYTES + stringBytes(f) + stringBytes(v);
+    return n;
   }
 
   get(field: string): string | undefined {
@@ -61,18 +74,28 @@ export class HashValue implements AggregateValue {
 
   /** Sets field; true when it is new. */
   set(field: string, value: string): boolean {
-    const isNew = !this.fields.has(field);
+    const old = this.fields.get(field);
     this.fields.set(field, value);
-    if (isNew && this.order !== null) {
+    if (old !== undefined) {
+      this.account(stringBytes(value) - stringBytes(old));
+      return false;
+    }
+    this.account(HASH_FIELD_BYTES + stringBytes(field) + stringBytes(value));
+    if (this.order !== null) {
+      this.account(HASH_INDEX_BYTES);
       this.position!.set(field, this.order.length);
       this.order.push(field);
     }
-    return isNew;
+    return true;
   }
 
   delete(field: string): boolean {
-    if (!this.fields.delete(field)) return false;
+    const old = this.fields.get(field);
+    if (old === undefined) return false;
+    this.fields.delete(field);
+    this.account(-(HASH_FIELD_BYTES + stringBytes(field) + stringBytes(old)));
     if (this.order !== null) {
+      this.account(-HASH_INDEX_BYTES);
       const at = this.position!.get(field)!;
       const last = this.order.pop()!;
       if (at < this.order.length) {

@@ -7,12 +7,19 @@
  * case costs no wrapper object. Aggregate types are objects carrying a `type` tag.
  */
 import { Clock } from './clock.js';
+import { KEY_BYTES, Meter, stringBytes, VOLATILE_BYTES } from './memory.js';
 
 /** Values of the aggregate types implement this; strings are plain strings. */
 export interface AggregateValue {
   readonly type: string;
   /** Redis's OBJECT ENCODING name for the current representation. */
   encoding(): string;
+  /** Estimated heap bytes of the value (store/memory.ts). */
+  readonly bytes: number;
+  /** Where changes of `bytes` are reported while the value is stored. */
+  meter: Meter | null;
+  /** `bytes` recomputed from the contents, O(n). */
+  measure(): number;
 }
 
 export type Value = string | AggregateValue;
@@ -92,10 +99,36 @@ export interface AccessPolicy {
   lfuDecayTime: number;
 }
 
+/** A value's estimated heap bytes. */
+export function valueBytes(value: Value): number {
+  return typeof value === 'string' ? stringBytes(value) : value.bytes;
+}
+
+/** What a key costs: its name, its slot and Entry, its value, its TTL bookkeeping (MEMORY USAGE). */
+export function entryBytes(key: string, entry: Entry): number {
+  return KEY_BYTES + stringBytes(key) + valueBytes(entry.value) + (entry.expireAt !== 0 ? VOLATILE_BYTES : 0);
+}
+
 export class Database {
   keys = new Map<string, Entry>();
   /** Keys that have an expiry time: what the active expiry cycle walks. */
   volatile = new Set<string>();
+  /** Estimated heap bytes of this database's keys and values. */
+  meter = new Meter();
+
+  /**
+   * The meter's figure recomputed by walking every key (O(n)): equal to meter.bytes unless
+   * some change bypassed the accounting, which the tests look for.
+   */
+  recount(): number {
+    let n = 0;
+    for (const [key, entry] of this.keys) {
+      const v = entry.value;
+      n += KEY_BYTES + stringBytes(key) + (entry.expireAt !== 0 ? VOLATILE_BYTES : 0);
+      n += typeof v === 'string' ? stringBytes(v) : v.measure();
+    }
+    return n;
+  }
 
   constructor(
     readonly id: number,
@@ -144,7 +177,11 @@ export class Database {
   add(key: string, value: Value, expireAt = 0): Entry {
     const entry = new Entry(value, expireAt, this.space.initialClock());
     this.keys.set(key, entry);
-    if (expireAt !== 0) this.volatile.add(key);
+    this.meter.bytes += KEY_BYTES + stringBytes(key) + this.attach(value);
+    if (expireAt !== 0) {
+      this.volatile.add(key);
+      this.meter.bytes += VOLATILE_BYTES;
+    }
     if (this.space.keyAdded !== null) this.space.keyAdded(this, key);
     // A new aggregate under a name clients block on (RENAME, MOVE, COPY, LPUSH...).
     if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
@@ -159,12 +196,14 @@ export class Database {
     const entry = this.find(key);
     if (entry === undefined) return this.add(key, value);
     this.space.beforeChange?.(this, key, entry);
+    this.meter.bytes += this.attach(value) - this.detach(entry.value);
     entry.value = value;
     entry.lru &= CLOCK_BITS | SNAPSHOT_BIT;
     if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     if (!keepTtl && entry.expireAt !== 0) {
       entry.expireAt = 0;
       this.volatile.delete(key);
+      this.meter.bytes -= VOLATILE_BYTES;
     }
     this.space.touch(entry);
     return entry;
@@ -181,11 +220,23 @@ export class Database {
   remove(key: string, entry: Entry): void {
     this.space.beforeChange?.(this, key, entry);
     this.keys.delete(key);
-    if (entry.expireAt !== 0) this.volatile.delete(key);
+    this.forget(key, entry);
+  }
+
+  /** Takes a deleted entry's bytes off the meter. */
+  private forget(key: string, entry: Entry): void {
+    this.meter.bytes -= KEY_BYTES + stringBytes(key) + this.detach(entry.value);
+    if (entry.expireAt !== 0) {
+      this.volatile.delete(key);
+      this.meter.bytes -= VOLATILE_BYTES;
+    }
   }
 
   setExpire(key: string, entry: Entry, expireAt: number): void {
-    if (entry.expireAt === 0) this.volatile.add(key);
+    if (entry.expireAt === 0) {
+      this.volatile.add(key);
+      this.meter.bytes += VOLATILE_BYTES;
+    }
     entry.expireAt = expireAt;
   }
 
@@ -193,15 +244,40 @@ export class Database {
     if (entry.expireAt === 0) return false;
     entry.expireAt = 0;
     this.volatile.delete(key);
+    this.meter.bytes -= VOLATILE_BYTES;
     return true;
+  }
+
+  /** Replaces a string value in place (APPEND, INCR, SETRANGE...); see Entry.setString. */
+  setString(entry: Entry, value: string, kind: 'plain' | 'raw' | 'noint' = 'plain'): void {
+    this.meter.bytes += stringBytes(value) - valueBytes(entry.value);
+    entry.setString(value, kind);
+  }
+
+  /** A value joins this database: its later changes count here. Returns its bytes. */
+  private attach(value: Value): number {
+    if (typeof value === 'string') return stringBytes(value);
+    value.meter = this.meter;
+    return value.bytes;
+  }
+
+  /** A value leaves this database (unless it already joined another). Returns its bytes. */
+  private detach(value: Value): number {
+    if (typeof value === 'string') return stringBytes(value);
+    if (value.meter === this.meter) value.meter = null;
+    return value.bytes;
   }
 
   /** Deletes an expired key and counts it. */
   expire(key: string): void {
     const entry = this.keys.get(key);
-    if (entry !== undefined) this.space.beforeChange?.(this, key, entry);
+    if (entry === undefined) {
+      this.volatile.delete(key);
+      return;
+    }
+    this.space.beforeChange?.(this, key, entry);
     this.keys.delete(key);
-    this.volatile.delete(key);
+    this.forget(key, entry);
     this.space.stats.expiredKeys++;
     this.space.dirty++;
     if (this.space.keyExpired !== null) this.space.keyExpired(this, key);
@@ -210,6 +286,7 @@ export class Database {
   clear(): void {
     this.keys = new Map();
     this.volatile = new Set();
+    this.meter = new Meter();
   }
 
   /**
@@ -343,6 +420,13 @@ export class Keyspace {
     for (const db of this.dbs) for (const entry of db.keys.values()) entry.lru = (entry.lru & FLAG_BITS) | initial;
   }
 
+  /** Estimated heap bytes of every database's keys and values. */
+  get datasetBytes(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.meter.bytes;
+    return n;
+  }
+
   get totalKeys(): number {
     let n = 0;
     for (const db of this.dbs) n += db.keys.size;
@@ -358,6 +442,7 @@ export class Keyspace {
     const db = this.dbs[b]!;
     [da.keys, db.keys] = [db.keys, da.keys];
     [da.volatile, db.volatile] = [db.volatile, da.volatile];
+    [da.meter, db.meter] = [db.meter, da.meter];
   }
 }
 

@@ -6,15 +6,20 @@
  * Redis 7.0 reports every list as a quicklist; so does OBJECT ENCODING here.
  */
 import type { AggregateValue } from './keyspace.js';
+import { LIST_BYTES, LIST_SLOT_BYTES, Measured, stringBytes } from './memory.js';
 
 const MIN_CAPACITY = 8;
 
-export class ListValue implements AggregateValue {
+export class ListValue extends Measured implements AggregateValue {
   readonly type = 'list';
   private buf: (string | undefined)[] = new Array(MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
   private head = 0;
   length = 0;
+
+  constructor() {
+    super(LIST_BYTES + MIN_CAPACITY * LIST_SLOT_BYTES);
+  }
 
   encoding(): string {
     return 'quicklist';
@@ -26,19 +31,29 @@ export class ListValue implements AggregateValue {
     return copy;
   }
 
+  /** `bytes` recomputed from the contents (tests check the running estimate against it). */
+  measure(): number {
+    let n = LIST_BYTES + this.buf.length * LIST_SLOT_BYTES;
+    for (let i = 0; i < this.length; i++) n += stringBytes(this.at(i));
+    return n;
+  }
+
   /** Element at index 0..length-1 (callers check bounds). */
   at(index: number): string {
     return this.buf[(this.head + index) & this.mask]!;
   }
 
   setAt(index: number, value: string): void {
-    this.buf[(this.head + index) & this.mask] = value;
+    const at = (this.head + index) & this.mask;
+    this.account(stringBytes(value) - stringBytes(this.buf[at]!));
+    this.buf[at] = value;
   }
 
   pushTail(value: string): void {
     if (this.length === this.buf.length) this.grow();
     this.buf[(this.head + this.length) & this.mask] = value;
     this.length++;
+    this.account(stringBytes(value));
   }
 
   pushHead(value: string): void {
@@ -46,6 +61,7 @@ export class ListValue implements AggregateValue {
     this.head = (this.head - 1) & this.mask;
     this.buf[this.head] = value;
     this.length++;
+    this.account(stringBytes(value));
   }
 
   popHead(): string | undefined {
@@ -54,6 +70,7 @@ export class ListValue implements AggregateValue {
     this.buf[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.length--;
+    this.account(-stringBytes(value!));
     this.shrinkIfSparse();
     return value;
   }
@@ -64,6 +81,7 @@ export class ListValue implements AggregateValue {
     const value = this.buf[at];
     this.buf[at] = undefined;
     this.length--;
+    this.account(-stringBytes(value!));
     this.shrinkIfSparse();
     return value;
   }
@@ -79,6 +97,10 @@ export class ListValue implements AggregateValue {
   replace(values: string[]): void {
     let capacity = MIN_CAPACITY;
     while (capacity < values.length) capacity *= 2;
+    let delta = (capacity - this.buf.length) * LIST_SLOT_BYTES;
+    for (let i = 0; i < this.length; i++) delta -= stringBytes(this.at(i));
+    for (const v of values) delta += stringBytes(v);
+    this.account(delta);
     this.buf = new Array(capacity);
     for (let i = 0; i < values.length; i++) this.buf[i] = values[i];
     this.mask = capacity - 1;
@@ -89,6 +111,7 @@ export class ListValue implements AggregateValue {
   private grow(): void {
     const bigger: (string | undefined)[] = new Array(this.buf.length * 2);
     for (let i = 0; i < this.length; i++) bigger[i] = this.buf[(this.head + i) & this.mask];
+    this.account((bigger.length - this.buf.length) * LIST_SLOT_BYTES);
     this.buf = bigger;
     this.mask = bigger.length - 1;
     this.head = 0;

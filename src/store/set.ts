@@ -7,14 +7,16 @@
  * replies its members in ascending numeric order; otherwise it is a hashtable, for good.
  */
 import type { AggregateValue } from './keyspace.js';
+import { Measured, SET_BYTES, SET_MEMBER_BYTES, stringBytes } from './memory.js';
 
-export class SetValue implements AggregateValue {
+export class SetValue extends Measured implements AggregateValue {
   readonly type = 'set';
   private members: string[] = [];
   private index = new Map<string, number>();
   intset: boolean;
 
   constructor(intset: boolean) {
+    super(SET_BYTES);
     this.intset = intset;
   }
 
@@ -32,6 +34,13 @@ export class SetValue implements AggregateValue {
     return this.members.length;
   }
 
+  /** `bytes` recomputed from the contents (tests check the running estimate against it). */
+  measure(): number {
+    let n = SET_BYTES;
+    for (const m of this.members) n += SET_MEMBER_BYTES + stringBytes(m);
+    return n;
+  }
+
   has(member: string): boolean {
     return this.index.has(member);
   }
@@ -41,6 +50,7 @@ export class SetValue implements AggregateValue {
     if (this.index.has(member)) return false;
     this.index.set(member, this.members.length);
     this.members.push(member);
+    this.account(SET_MEMBER_BYTES + stringBytes(member));
     return true;
   }
 
@@ -53,6 +63,7 @@ export class SetValue implements AggregateValue {
       this.index.set(last, at);
     }
     this.index.delete(member);
+    this.account(-(SET_MEMBER_BYTES + stringBytes(member)));
     return true;
   }
 

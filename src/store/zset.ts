@@ -8,6 +8,7 @@
  * and -value); the data structure is the same either way.
  */
 import type { AggregateValue } from './keyspace.js';
+import { Measured, ZSET_BYTES, ZSET_MEMBER_BYTES, stringBytes } from './memory.js';
 
 const MAX_LEVEL = 32;
 const P = 0.25;
@@ -200,11 +201,15 @@ export class SkipList {
   }
 }
 
-export class ZSetValue implements AggregateValue {
+export class ZSetValue extends Measured implements AggregateValue {
   readonly type = 'zset';
   readonly scores = new Map<string, number>();
   readonly list = new SkipList();
   compact = true;
+
+  constructor() {
+    super(ZSET_BYTES);
+  }
 
   encoding(): string {
     return this.compact ? 'listpack' : 'skiplist';
@@ -221,6 +226,13 @@ export class ZSetValue implements AggregateValue {
     return this.scores.size;
   }
 
+  /** `bytes` recomputed from the contents (tests check the running estimate against it). */
+  measure(): number {
+    let n = ZSET_BYTES;
+    for (const m of this.scores.keys()) n += ZSET_MEMBER_BYTES + stringBytes(m);
+    return n;
+  }
+
   /** Sets member's score; returns true when the member is new. */
   add(member: string, score: number): boolean {
     // Redis's listpack keeps an integral score as an integer, so -0 reads back as 0.
@@ -235,6 +247,7 @@ export class ZSetValue implements AggregateValue {
     }
     this.list.insert(score, member);
     this.scores.set(member, score);
+    this.account(ZSET_MEMBER_BYTES + stringBytes(member));
     return true;
   }
 
@@ -243,6 +256,7 @@ export class ZSetValue implements AggregateValue {
     if (old === undefined) return false;
     this.list.delete(old, member);
     this.scores.delete(member);
+    this.account(-(ZSET_MEMBER_BYTES + stringBytes(member)));
     return true;
   }
 

@@ -1,0 +1,171 @@
+/**
+ * Choosing keys to evict under maxmemory, as Redis does (evict.c): sample a few keys of
+ * every database, keep the best candidates seen so far in a small pool ordered by score
+ * (idle time for LRU, 255 - frequency for LFU, nearness of expiry for volatile-ttl) and
+ * evict the best one still present; the random policies take a sampled key as it comes.
+ *
+ * Redis samples from a random spot of its hash table, which is independent of when keys
+ * were added. A JS Map has no random access and iterates in insertion order, so
+ * consecutive keys would be keys of the same age (tried first: the hit ratio suffered).
+ * Each database's sampler therefore keeps an array of its keys, rebuilt continuously a few
+ * keys per call from a walk of the Map, and samples uniformly from it; keys deleted since
+ * are skipped, keys added since wait for the next rebuild. The arrays exist only once
+ * eviction has run (8 bytes per key; reported, not counted against maxmemory).
+ */
+import type { EvictionPolicy } from '../config/config.js';
+import type { Database, Entry, Keyspace } from './keyspace.js';
+
+/** Redis's EVPOOL_SIZE. */
+const POOL_SIZE = 16;
+
+interface Candidate {
+  db: number;
+  key: string;
+  /** Larger is a better candidate. */
+  score: number;
+}
+
+/** Keys added to a sampler's next array per call: a full rebuild every size/BUILD_STEP evictions. */
+const BUILD_STEP = 32;
+
+/** Uniform random keys of a Map or Set, from a continuously rebuilt array of its keys. */
+class Sampler {
+  private current: string[] = [];
+  private next: string[] = [];
+  private walk: Iterator<string> | null = null;
+
+  constructor(readonly source: Map<string, Entry> | Set<string>) {}
+
+  get bytes(): number {
+    return (this.current.length + this.next.length) * 8;
+  }
+
+  /** Up to n distinct live keys, chosen at random. */
+  sample(n: number): string[] {
+    this.advance();
+    const from = this.current.length > 0 ? this.current : this.next;
+    const out: string[] = [];
+    if (from.length === 0) return out;
+    for (let attempts = 0; out.length < n && attempts < n * 4; attempts++) {
+      const key = from[Math.floor(Math.random() * from.length)]!;
+      if (this.source.has(key) && !out.includes(key)) out.push(key);
+    }
+    return out;
+  }
+
+  private advance(): void {
+    if (this.walk === null) {
+      this.walk = this.source.keys();
+      this.next = [];
+    }
+    for (let i = 0; i < BUILD_STEP; i++) {
+      const r = this.walk.next();
+      if (r.done) {
+        this.current = this.next;
+        this.next = [];
+        this.walk = null;
+        return;
+      }
+      this.next.push(r.value);
+    }
+  }
+}
+
+export class KeyChooser {
+  /** Ascending by score; the best candidate is last. */
+  private pool: Candidate[] = [];
+  private readonly samplers = new Map<Database, Sampler>();
+  private nextDb = 0;
+
+  constructor(private readonly space: Keyspace) {}
+
+  /** Forgets stale candidates (a policy change makes their scores meaningless) and the samplers' arrays. */
+  reset(): void {
+    this.pool = [];
+    this.samplers.clear();
+  }
+
+  /** Memory the samplers' key arrays take. */
+  get bytes(): number {
+    let n = 0;
+    for (const sampler of this.samplers.values()) n += sampler.bytes;
+    return n;
+  }
+
+  /**
+   * The next key to evict under policy, or null when no key may be evicted (noeviction,
+   * an empty keyspace, or no key with a TTL for the volatile policies).
+   */
+  choose(policy: EvictionPolicy, samples: number): { db: Database; key: string } | null {
+    if (policy === 'noeviction') return null;
+    const allKeys = policy.startsWith('allkeys-');
+    if (policy.endsWith('-random')) return this.chooseRandom(allKeys);
+    const dbs = this.space.dbs;
+    for (;;) {
+      let total = 0;
+      for (const db of dbs) {
+        const size = allKeys ? db.keys.size : db.volatile.size;
+        if (size === 0) continue;
+        total += size;
+        this.populate(db, allKeys, policy, samples);
+      }
+      if (total === 0) return null;
+      // Best first; a candidate deleted since it was pooled is a ghost: try the next.
+      while (this.pool.length > 0) {
+        const c = this.pool.pop()!;
+        const db = dbs[c.db]!;
+        if (allKeys ? db.keys.has(c.key) : db.volatile.has(c.key)) return { db, key: c.key };
+      }
+    }
+  }
+
+  private populate(db: Database, allKeys: boolean, policy: EvictionPolicy, samples: number): void {
+    const lfu = policy.endsWith('-lfu');
+    const ttl = policy === 'volatile-ttl';
+    for (const key of this.sample(db, allKeys, samples)) {
+      const entry = db.keys.get(key);
+      if (entry === undefined) continue;
+      const score = ttl ? -entry.expireAt : lfu ? 255 - this.space.lfuDecayed(entry) : this.space.idleSeconds(entry);
+      this.insert(db.id, key, score);
+    }
+  }
+
+  /** Redis's evictionPoolPopulate insertion: keep the POOL_SIZE best, ascending. */
+  private insert(db: number, key: string, score: number): void {
+    const pool = this.pool;
+    for (const c of pool) if (c.db === db && c.key === key) return;
+    let k = 0;
+    while (k < pool.length && pool[k]!.score < score) k++;
+    if (pool.length === POOL_SIZE) {
+      if (k === 0) return; // worse than everything pooled
+      pool.splice(k, 0, { db, key, score });
+      pool.shift();
+    } else {
+      pool.splice(k, 0, { db, key, score });
+    }
+  }
+
+  /** A random-policy victim: one sampled key, from the databases in turn. */
+  private chooseRandom(allKeys: boolean): { db: Database; key: string } | null {
+    const dbs = this.space.dbs;
+    for (let i = 0; i < dbs.length; i++) {
+      this.nextDb = (this.nextDb + 1) % dbs.length;
+      const db = dbs[this.nextDb]!;
+      if ((allKeys ? db.keys.size : db.volatile.size) === 0) continue;
+      const key = this.sample(db, allKeys, 1)[0];
+      if (key !== undefined) return { db, key };
+    }
+    return null;
+  }
+
+  /** Up to n random keys of the database (of its keys with a TTL for the volatile policies). */
+  private sample(db: Database, allKeys: boolean, n: number): string[] {
+    const source = allKeys ? db.keys : db.volatile;
+    let sampler = this.samplers.get(db);
+    if (sampler === undefined || sampler.source !== source) {
+      sampler = new Sampler(source);
+      this.samplers.set(db, sampler);
+    }
+    return sampler.sample(n);
+  }
+}

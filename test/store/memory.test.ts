@@ -1,0 +1,147 @@
+/**
+ * The running memory estimate (store/memory.ts) must equal a full recount after any
+ * sequence of commands: a change that bypassed the accounting would make used_memory
+ * drift, and eviction with it.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigValues } from '../../src/config/config.js';
+import { Engine } from '../../src/engine/engine.js';
+import { Logger } from '../../src/engine/log.js';
+import { RespWriter } from '../../src/protocol/reply.js';
+import { detached } from '../helpers/engine.js';
+
+function setup() {
+  const engine = new Engine(new ConfigValues(), new Logger('', true));
+  const reply = new RespWriter();
+  const session = engine.openSession(reply, detached);
+  const run = (...argv: string[]) => {
+    engine.beginBatch();
+    engine.execute(session, argv);
+    return reply.take();
+  };
+  return { engine, run };
+}
+
+/** Seeded xorshift, so a failure replays. */
+function rng(seed: number) {
+  let x = seed >>> 0 || 1;
+  return (n: number) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+
+function assertBalanced(engine: Engine, context: string): void {
+  for (const db of engine.keyspace.dbs) {
+    assert.equal(db.meter.bytes, db.recount(), `db ${db.id} after ${context}`);
+  }
+}
+
+describe('memory accounting', () => {
+  it('keeps the running estimate equal to a recount through random commands of every type', () => {
+    const { engine, run } = setup();
+    const r = rng(20261122);
+    const key = () => `k${r(12)}`;
+    const member = () => `m${r(40)}`.repeat(1 + r(3));
+    const value = () => 'v'.repeat(r(90));
+    const ops: (() => string[])[] = [
+      () => ['SET', key(), value()],
+      () => ['SET', key(), value(), 'EX', '100'],
+      () => ['SET', key(), value(), 'KEEPTTL'],
+      () => ['APPEND', key(), value()],
+      () => ['INCR', key()],
+      () => ['INCRBYFLOAT', key(), '1.5'],
+      () => ['SETRANGE', key(), String(r(50)), value()],
+      () => ['GETDEL', key()],
+      () => ['GETSET', key(), value()],
+      () => ['MSET', key(), value(), key(), value()],
+      () => ['EXPIRE', key(), '100'],
+      () => ['PERSIST', key()],
+      () => ['DEL', key(), key()],
+      () => ['UNLINK', key()],
+      () => ['RENAME', key(), key()],
+      () => ['RENAMENX', key(), key()],
+      () => ['COPY', key(), key(), 'REPLACE'],
+      () => ['COPY', key(), key(), 'DB', String(1 + r(2)), 'REPLACE'],
+      () => ['MOVE', key(), String(1 + r(2))],
+      () => ['SWAPDB', '0', String(1 + r(2))],
+      () => ['LPUSH', key(), member(), member()],
+      () => ['RPUSH', key(), member()],
+      () => ['LPOP', key(), String(1 + r(3))],
+      () => ['RPOP', key()],
+      () => ['LSET', key(), String(r(3)), member()],
+      () => ['LINSERT', key(), 'BEFORE', member(), member()],
+      () => ['LREM', key(), '0', member()],
+      () => ['LTRIM', key(), String(r(3)), String(r(10))],
+      () => ['LMOVE', key(), key(), 'LEFT', 'RIGHT'],
+      () => ['HSET', key(), member(), value(), member(), value()],
+      () => ['HDEL', key(), member()],
+      () => ['HINCRBY', key(), member(), '3'],
+      () => ['HINCRBYFLOAT', key(), member(), '0.25'],
+      () => ['HSETNX', key(), member(), value()],
+      () => ['SADD', key(), member(), String(r(100))],
+      () => ['SREM', key(), member()],
+      () => ['SPOP', key()],
+      () => ['SMOVE', key(), key(), member()],
+      () => ['SINTERSTORE', key(), key(), key()],
+      () => ['SUNIONSTORE', key(), key(), key()],
+      () => ['ZADD', key(), String(r(100)), member()],
+      () => ['ZINCRBY', key(), '2', member()],
+      () => ['ZREM', key(), member()],
+      () => ['ZPOPMIN', key()],
+      () => ['ZREMRANGEBYRANK', key(), '0', '1'],
+      () => ['ZUNIONSTORE', key(), '2', key(), key()],
+      () => ['SORT', key(), 'ALPHA', 'STORE', key()],
+      () => ['EVAL', "redis.call('set', KEYS[1], ARGV[1]); return redis.call('append', KEYS[1], ARGV[1])", '1', key(), value()],
+      () => ['SELECT', String(r(3))],
+      () => ['FLUSHDB'],
+    ];
+    for (let i = 1; i <= 6000; i++) {
+      const op = r(400) === 0 ? ops[ops.length - 1]! : ops[r(ops.length - 1)]!;
+      const argv = op();
+      run(...argv);
+      if (i % 50 === 0) assertBalanced(engine, `${i} commands (last: ${argv.join(' ')})`);
+    }
+    // DUMP/RESTORE and a hash big enough to get its random-access index.
+    run('SELECT', '0');
+    for (let i = 0; i < 600; i++) run('HSET', 'big', `f${i}`, 'x'.repeat(i % 70));
+    const dumped = run('DUMP', 'big');
+    const payload = dumped.slice(dumped.indexOf('\r\n') + 2, -2);
+    assert.equal(run('RESTORE', 'copy', '0', payload, 'REPLACE'), '+OK\r\n');
+    assert.equal(run('HLEN', 'copy'), ':600\r\n');
+    assertBalanced(engine, 'a large hash');
+    run('FLUSHALL');
+    assert.equal(engine.keyspace.datasetBytes, 0);
+  });
+
+  it('lets expired keys (lazily and actively) give their bytes back', async () => {
+    const { engine, run } = setup();
+    for (let i = 0; i < 200; i++) run('SET', `t${i}`, 'x'.repeat(50), 'PX', '5');
+    for (let i = 0; i < 50; i++) run('HSET', `h${i}`, 'f', 'v');
+    for (let i = 0; i < 50; i++) run('PEXPIRE', `h${i}`, '5');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100; i++) run('GET', `t${i}`);
+    engine.expirer.slice(performance.now() + 1000);
+    assert.equal(engine.keyspace.totalKeys, 0);
+    assert.equal(engine.keyspace.datasetBytes, 0);
+  });
+
+  it('estimates a key from the sizes of its name and value (MEMORY USAGE)', () => {
+    const { run } = setup();
+    run('SET', 'small', 'x');
+    run('SET', 'large', 'x'.repeat(10_000));
+    const small = Number(run('MEMORY', 'USAGE', 'small').slice(1));
+    const large = Number(run('MEMORY', 'USAGE', 'large').slice(1));
+    assert.ok(small > 0 && small < 200, `small ${small}`);
+    assert.ok(large - small >= 9_990 && large - small < 10_100, `large ${large}`);
+    run('RPUSH', 'list', ...Array.from({ length: 1000 }, (_, i) => `element-${i}`));
+    const list = Number(run('MEMORY', 'USAGE', 'list', 'SAMPLES', '0').slice(1));
+    assert.ok(list > 1000 * 24 && list < 1000 * 80, `list ${list}`);
+    assert.equal(run('MEMORY', 'USAGE', 'missing'), '$-1\r\n');
+  });
+});
