@@ -55,6 +55,71 @@ export const memoryCommands: CommandDecl[] = [
     complexity: 'Depends on subcommand.',
     subcommands: [
       {
+        name: 'malloc-stats',
+        arity: 2,
+        flags: [],
+        acl: ['slow'],
+        group: 'server',
+        summary: 'Show allocator internal stats',
+        since: '4.0.0',
+        complexity: 'Depends on how much memory is allocated, could be slow',
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+        handler: (s) => {
+          // Redis without jemalloc answers this; V8's heap spaces are the nearest thing we have.
+          const m = process.memoryUsage();
+          s.reply.verbatim(
+            `Stats not supported for the current allocator\nV8 heap: used=${m.heapUsed} total=${m.heapTotal} external=${m.external} rss=${m.rss}\n`,
+            'txt',
+          );
+        },
+      },
+      {
+        name: 'purge',
+        arity: 2,
+        flags: [],
+        acl: ['slow'],
+        group: 'server',
+        summary: 'Ask the allocator to release memory',
+        since: '4.0.0',
+        complexity: 'Depends on how much memory is allocated, could be slow',
+        tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+        handler: (s) => {
+          // V8 frees dead objects itself; without --expose-gc there is nothing to ask it.
+          const gc = (globalThis as { gc?: () => void }).gc;
+          if (typeof gc === 'function') gc();
+          s.reply.ok();
+        },
+      },
+      {
+        name: 'usage',
+        arity: -3,
+        flags: ['readonly'],
+        acl: ['read', 'slow'],
+        keys: [2, 2, 1],
+        keyFlags: ['RO'],
+        group: 'server',
+        summary: 'Estimate the memory usage of a key',
+        since: '4.0.0',
+        complexity: 'O(N) where N is the number of samples.',
+        handler: (s, argv) => {
+          for (let j = 3; j < argv.length; j++) {
+            if (argv[j]!.toLowerCase() === 'samples' && j + 1 < argv.length) {
+              // Accepted for compatibility: Cairn's figure is a running total, not a sample.
+              const n = parseInt64(argv[j + 1]!);
+              if (n === null) return s.reply.error('ERR value is not an integer or out of range');
+              if (n < 0) return s.reply.error('ERR syntax error');
+              j++;
+            } else {
+              return s.reply.error('ERR syntax error');
+            }
+          }
+          const key = argv[2]!;
+          const entry = s.db.find(key);
+          if (entry === undefined) return s.reply.nil();
+          s.reply.integer(entryBytes(key, entry));
+        },
+      },
+      {
         name: 'doctor',
         arity: 2,
         flags: [],
@@ -97,40 +162,15 @@ export const memoryCommands: CommandDecl[] = [
         },
       },
       {
-        name: 'malloc-stats',
+        name: 'help',
         arity: 2,
-        flags: [],
+        flags: ['loading', 'stale'],
         acl: ['slow'],
         group: 'server',
-        summary: 'Show allocator internal stats',
+        summary: 'Show helpful text about the different subcommands',
         since: '4.0.0',
-        complexity: 'Depends on how much memory is allocated, could be slow',
-        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
-        handler: (s) => {
-          // Redis without jemalloc answers this; V8's heap spaces are the nearest thing we have.
-          const m = process.memoryUsage();
-          s.reply.verbatim(
-            `Stats not supported for the current allocator\nV8 heap: used=${m.heapUsed} total=${m.heapTotal} external=${m.external} rss=${m.rss}\n`,
-            'txt',
-          );
-        },
-      },
-      {
-        name: 'purge',
-        arity: 2,
-        flags: [],
-        acl: ['slow'],
-        group: 'server',
-        summary: 'Ask the allocator to release memory',
-        since: '4.0.0',
-        complexity: 'Depends on how much memory is allocated, could be slow',
-        tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
-        handler: (s) => {
-          // V8 frees dead objects itself; without --expose-gc there is nothing to ask it.
-          const gc = (globalThis as { gc?: () => void }).gc;
-          if (typeof gc === 'function') gc();
-          s.reply.ok();
-        },
+        complexity: 'O(1)',
+        handler: (s) => replyHelp(s, 'memory', MEMORY_HELP),
       },
       {
         name: 'stats',
@@ -145,7 +185,7 @@ export const memoryCommands: CommandDecl[] = [
         handler: (s) => {
           const o = overhead(s);
           const r = s.reply;
-          r.map(26 + o.dbs.length);
+          r.map(27 + o.dbs.length);
           const int = (name: string, n: number) => {
             r.bulk(name);
             r.integer(Math.round(n));
@@ -189,46 +229,6 @@ export const memoryCommands: CommandDecl[] = [
           dbl('fragmentation', o.rss / Math.max(1, o.total));
           int('fragmentation.bytes', o.rss - o.total);
         },
-      },
-      {
-        name: 'usage',
-        arity: -3,
-        flags: ['readonly'],
-        acl: ['keyspace', 'read', 'slow'],
-        keys: [2, 2, 1],
-        keyFlags: ['RO'],
-        group: 'server',
-        summary: 'Estimate the memory usage of a key',
-        since: '4.0.0',
-        complexity: 'O(N) where N is the number of samples.',
-        handler: (s, argv) => {
-          for (let j = 3; j < argv.length; j++) {
-            if (argv[j]!.toLowerCase() === 'samples' && j + 1 < argv.length) {
-              // Accepted for compatibility: Cairn's figure is a running total, not a sample.
-              const n = parseInt64(argv[j + 1]!);
-              if (n === null) return s.reply.error('ERR value is not an integer or out of range');
-              if (n < 0) return s.reply.error('ERR syntax error');
-              j++;
-            } else {
-              return s.reply.error('ERR syntax error');
-            }
-          }
-          const key = argv[2]!;
-          const entry = s.db.find(key);
-          if (entry === undefined) return s.reply.nil();
-          s.reply.integer(entryBytes(key, entry));
-        },
-      },
-      {
-        name: 'help',
-        arity: 2,
-        flags: ['loading', 'stale'],
-        acl: ['slow'],
-        group: 'server',
-        summary: 'Show helpful text about the different subcommands',
-        since: '4.0.0',
-        complexity: 'O(1)',
-        handler: (s) => replyHelp(s, 'memory', MEMORY_HELP),
       },
     ],
   },

@@ -275,7 +275,7 @@ export const PARAMS: readonly ParamDecl[] = [
     'noeviction',
   ]),
   size('maxmemory', 'maxmemory'),
-  int('maxmemory-samples', 'maxmemorySamples', 1, 64),
+  int('maxmemory-samples', 'maxmemorySamples', 1, 2147483647),
   int('maxmemory-eviction-tenacity', 'maxmemoryEvictionTenacity', 0, 100),
   {
     name: 'maxmemory-clients',

@@ -46,6 +46,7 @@ class Sampler {
     const from = this.current.length > 0 ? this.current : this.next;
     const out: string[] = [];
     if (from.length === 0) return out;
+    n = Math.min(n, from.length);
     for (let attempts = 0; out.length < n && attempts < n * 4; attempts++) {
       const key = from[Math.floor(Math.random() * from.length)]!;
       if (this.source.has(key) && !out.includes(key)) out.push(key);
