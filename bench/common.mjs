@@ -46,21 +46,23 @@ export function rssKb(pid) {
 
 /**
  * Starts redis-server or cairn-server ('redis' | 'cairn') on a free port with a fresh data
- * directory and extra args; cpu pins it with taskset. stop() kills it and removes the dir.
+ * directory and extra args; cpu pins it with taskset; nodeArgs (default: $BENCH_NODE_ARGS)
+ * are V8/Node flags for Cairn's process. stop() kills it and removes the dir.
  */
-export async function startServer(kind, args = [], { cpu = null } = {}) {
+export async function startServer(kind, args = [], { cpu = null, nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const common = ['--port', String(port), '--dir', dir, '--save', '', ...args];
   const argv =
     kind === 'redis'
       ? ['redis-server', ...common, '--bind', '127.0.0.1']
-      : [process.execPath, join(ROOT, 'bin/cairn-server'), ...common, '--loglevel', 'warning'];
+      : [process.execPath, ...nodeArgs, join(ROOT, 'bin/cairn-server'), ...common, '--loglevel', 'warning'];
   const pinned = cpu === null ? argv : ['taskset', '-c', String(cpu), ...argv];
   const child = spawn(pinned[0], pinned.slice(1), { stdio: 'ignore' });
   await waitPing(port);
   return {
     port,
+    pid: child.pid,
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
