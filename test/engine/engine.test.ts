@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigValues } from '../../src/config/config.js';
-import { Engine } from '../../src/engine/engine.js';
-import { Logger } from '../../src/engine/log.js';
-import { detached } from '../helpers/engine.js';
-import { RespWriter } from '../../src/protocol/reply.js';
+import { inProcess } from '../helpers/engine.js';
 
 
-function setup() {
-  const engine = new Engine(new ConfigValues(), new Logger('', true));
-  const reply = new RespWriter();
-  const session = engine.openSession(reply, detached);
-  const run = (...argv: string[]) => {
-    engine.beginBatch();
-    engine.execute(session, argv);
-    return reply.take();
-  };
-  return { engine, run };
-}
+const setup = () => inProcess();
 
 describe('Engine', () => {
   it('answers an error instead of crashing when a command throws, and keeps serving', () => {

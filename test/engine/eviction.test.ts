@@ -4,23 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigValues } from '../../src/config/config.js';
-import { Engine } from '../../src/engine/engine.js';
-import { Logger } from '../../src/engine/log.js';
-import { RespWriter } from '../../src/protocol/reply.js';
-import { detached } from '../helpers/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { inProcess } from '../helpers/engine.js';
 
 const OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
 
 function setup(policy: string) {
-  const engine = new Engine(new ConfigValues(), new Logger('', true));
-  const reply = new RespWriter();
-  const session = engine.openSession(reply, detached);
-  const run = (...argv: string[]) => {
-    engine.beginBatch();
-    engine.execute(session, argv);
-    return reply.take();
-  };
+  const { engine, run } = inProcess();
   assert.equal(run('CONFIG', 'SET', 'maxmemory-policy', policy), '+OK\r\n');
   // Eviction runs to completion in these tests: no time limit per call.
   assert.equal(run('CONFIG', 'SET', 'maxmemory-eviction-tenacity', '100'), '+OK\r\n');

@@ -1,5 +1,35 @@
 /** Driving an Engine in-process, without sockets. */
+import { ConfigValues } from '../../src/config/config.js';
+import { Engine } from '../../src/engine/engine.js';
+import { Logger } from '../../src/engine/log.js';
 import { detachedTransport } from '../../src/engine/session.js';
+import { RespWriter } from '../../src/protocol/reply.js';
 
 /** A transport with no socket behind it. */
 export const detached = detachedTransport('test:0');
+
+/** An engine (quiet logger) and one session on it; run() executes a command and returns its raw reply. */
+export function inProcess(config = new ConfigValues()): { engine: Engine; run: (...argv: string[]) => string } {
+  const engine = new Engine(config, new Logger('', true));
+  const reply = new RespWriter();
+  const session = engine.openSession(reply, detached);
+  const run = (...argv: string[]) => {
+    engine.beginBatch();
+    engine.execute(session, argv);
+    return reply.take();
+  };
+  return { engine, run };
+}
+
+/** Seeded xorshift32: rng(seed)(n) is in [0, n), so a failing random test replays. */
+export function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n: number) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}

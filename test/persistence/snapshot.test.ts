@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ConfigValues } from '../../src/config/config.js';
 import { Engine } from '../../src/engine/engine.js';
 import { Logger } from '../../src/engine/log.js';
-import { detached } from '../helpers/engine.js';
+import { detached, rng } from '../helpers/engine.js';
 import { RespWriter } from '../../src/protocol/reply.js';
 import { ByteSource } from '../../src/persistence/byte-source.js';
 import { loadRdb } from '../../src/persistence/rdb-decoder.js';
@@ -49,18 +49,6 @@ function pictureOfFile(engine: Engine, path: string): Map<string, string> {
     src.close();
   }
   return out;
-}
-
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
 }
 
 async function scenario(seed: number): Promise<void> {

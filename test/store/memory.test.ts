@@ -5,36 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigValues } from '../../src/config/config.js';
-import { Engine } from '../../src/engine/engine.js';
-import { Logger } from '../../src/engine/log.js';
-import { RespWriter } from '../../src/protocol/reply.js';
-import { detached } from '../helpers/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { inProcess, rng } from '../helpers/engine.js';
 
-function setup() {
-  const engine = new Engine(new ConfigValues(), new Logger('', true));
-  const reply = new RespWriter();
-  const session = engine.openSession(reply, detached);
-  const run = (...argv: string[]) => {
-    engine.beginBatch();
-    engine.execute(session, argv);
-    return reply.take();
-  };
-  return { engine, run };
-}
-
-/** Seeded xorshift, so a failure replays. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}
+const setup = () => inProcess();
 
 function assertBalanced(engine: Engine, context: string): void {
   for (const db of engine.keyspace.dbs) {
