@@ -94,7 +94,9 @@ export class MemoryBudget {
   perform(): EvictResult {
     const engine = this.engine;
     const config = engine.config;
-    if (config.maxmemory === 0 || engine.busyScript !== null || engine.pausedUntil !== 0) return EVICT_OK;
+    // Not while a script is paused mid-run, clients are paused, or the AOF is replayed: its
+    // writes were acknowledged once and must all be loaded (Redis's isPerformEvictions).
+    if (config.maxmemory === 0 || engine.busyScript !== null || engine.pausedUntil !== 0 || engine.aof.loading) return EVICT_OK;
     const used = this.counted();
     if (used <= config.maxmemory) {
       this.endEpisode();

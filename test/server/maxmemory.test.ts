@@ -300,6 +300,29 @@ describe('maxmemory: eviction and persistence', () => {
   });
 });
 
+describe('maxmemory: loading', () => {
+  it('loads the whole AOF even when it holds more than maxmemory, then refuses writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-oomload-'));
+    const first = await startCairn(['--appendonly', 'yes', '--appendfsync', 'always'], undefined, { dir });
+    let second: RunningServer | null = null;
+    try {
+      const c = await RawClient.connect(first.port);
+      for (let i = 0; i < 200; i++) await c.call('SET', `k${i}`, 'x'.repeat(1000));
+      c.close();
+      await first.stop();
+      second = await startCairn(['--appendonly', 'yes', '--maxmemory', '1', '--maxmemory-policy', 'noeviction'], undefined, { dir });
+      const d = await RawClient.connect(second.port);
+      assert.equal(await d.call('DBSIZE'), ':200\r\n');
+      assert.equal(await d.call('SET', 'more', '1'), "-OOM command not allowed when used memory > 'maxmemory'.\r\n");
+      d.close();
+    } finally {
+      await first.stop();
+      await second?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 /** A socket that sends and never reads, so replies pile up in the server. */
 function nonReader(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
