@@ -185,6 +185,7 @@ export class Engine {
     // A lower limit takes effect at once, as Redis's updateMaxmemory does.
     if (this.config.maxmemory !== this.appliedMaxmemory) {
       this.appliedMaxmemory = this.config.maxmemory;
+      this.preCommandOom = false;
       if (this.config.maxmemory !== 0) {
         const used = this.memory.used();
         if (this.config.maxmemory < used) {
@@ -481,21 +482,9 @@ export class Engine {
       this.reject(s, cmd, 'NOAUTH Authentication required.');
       return null;
     }
-    if (this.config.maxmemory !== 0 && !s.inExec && !this.servingBlocked && this.busyScript === null) {
-      const outOfMemory = this.memory.perform() === EVICT_FAIL;
-      // Invalidations of evicted keys reach this client before the reply (Redis flushes them here).
-      this.tracking.flushPending();
-      this.tracking.current = s;
-      let refuse = this.deniesOnOom(s, cmd, argv);
-      // Queuing in MULTI takes memory too: only EXEC, DISCARD, QUIT and RESET pass.
-      if (s.multi !== null && !OOM_SAFE_IN_MULTI.has(cmd.fullName)) refuse = true;
-      if (outOfMemory && refuse) {
-        this.reject(s, cmd, OOM_ERROR);
-        return null;
-      }
-      this.preCommandOom = outOfMemory;
-    } else if (!s.inExec) {
-      this.preCommandOom = false;
+    if (this.config.maxmemory !== 0 && !s.inExec && !this.servingBlocked && this.busyScript === null && this.outOfMemory(s, cmd, argv)) {
+      this.reject(s, cmd, OOM_ERROR);
+      return null;
     }
     // Redis refuses PING too after a failed RDB save (not after an AOF error).
     const refusal = cmd.isWrite ? this.writesRefused() : cmd.fullName === 'ping' && this.persistence.deniesWrites ? MISCONF_RDB : null;
@@ -534,6 +523,24 @@ export class Engine {
       return null;
     }
     return cmd;
+  }
+
+  /**
+   * Redis's maxmemory step of processCommand, for a client command while maxmemory is set:
+   * evicts what the policy allows, then tells whether the command must be refused (over
+   * the limit with nothing left to evict, and the command may grow memory). Kept out of
+   * lookup() so the common path stays small.
+   */
+  private outOfMemory(s: Session, cmd: Command, argv: string[]): boolean {
+    const outOfMemory = this.memory.perform() === EVICT_FAIL;
+    // Invalidations of evicted keys reach this client before the reply (Redis flushes them here).
+    this.tracking.flushPending();
+    this.tracking.current = s;
+    this.preCommandOom = outOfMemory;
+    if (!outOfMemory) return false;
+    // Queuing in MULTI takes memory too: only EXEC, DISCARD, QUIT and RESET pass.
+    if (s.multi !== null && !OOM_SAFE_IN_MULTI.has(cmd.fullName)) return true;
+    return this.deniesOnOom(s, cmd, argv);
   }
 
   /**

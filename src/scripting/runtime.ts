@@ -733,7 +733,7 @@ export class LuaRuntime {
     }
     // Over maxmemory when the script started: its first write may not grow memory (Redis's
     // scriptVerifyOOM); after a write it must go on, or it would stop half done.
-    if (cmd.flagSet.has('denyoom') && !this.allowOom && engine.preCommandOom && !(this.running?.wrote ?? false)) return fail(OOM_ERROR);
+    if (engine.preCommandOom && !this.allowOom && cmd.flagSet.has('denyoom') && !(this.running?.wrote ?? false)) return fail(OOM_ERROR);
     if (cmd.isWrite) {
       // From here on SCRIPT KILL refuses: the dataset may have changed (Redis's SCRIPT_WRITE_DIRTY).
       if (this.running !== null) this.running.wrote = true;
