@@ -135,13 +135,11 @@ export class MemoryBudget {
     this.continuing = true;
     const step = (): void => {
       this.continuing = false;
-      const engine = this.engine;
-      engine.beginBatch();
-      if (this.perform() === EVICT_RUNNING) {
-        this.continuing = true;
-        setImmediate(step);
-      }
-      engine.tracking.flushPending();
+      this.engine.beginBatch();
+      // Reaching its time limit again, perform() schedules the next step itself: one
+      // continuation at a time, so each event-loop turn gives eviction one time slice.
+      this.perform();
+      this.engine.tracking.flushPending();
     };
     setImmediate(step);
   }

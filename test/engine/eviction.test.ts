@@ -132,6 +132,11 @@ describe('maxmemory', () => {
     run('CONFIG', 'SET', 'maxmemory', limitFor(engine, 0.1));
     // At most 16 keys per call at tenacity 0; the rest on later turns.
     assert.ok(engine.keyspace.totalKeys > 4000, `${engine.keyspace.totalKeys}`);
+    // One time slice per event-loop turn (at tenacity 0, 16 keys), not more and more of them.
+    const before = engine.memory.evictedKeys;
+    for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
+    assert.ok(engine.memory.evictedKeys - before <= 16 * 6, `${engine.memory.evictedKeys - before} keys evicted in 5 turns`);
+    assert.ok(engine.memory.evictedKeys - before >= 16 * 4, `${engine.memory.evictedKeys - before} keys evicted in 5 turns`);
     // Meanwhile writes are not refused: eviction is still running (EVICT_RUNNING).
     assert.equal(run('SET', 'during', 'v'), '+OK\r\n');
     for (let i = 0; i < 2000 && engine.memory.used() > engine.config.maxmemory; i++) await new Promise((r) => setImmediate(r));
