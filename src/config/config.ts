@@ -283,9 +283,10 @@ export const PARAMS: readonly ParamDecl[] = [
     get: (c) => (c.maxmemoryClients < 0 ? `${-c.maxmemoryClients}%` : String(c.maxmemoryClients)),
     set: (c, v) => {
       if (v.endsWith('%')) {
-        const n = parseConfigInt(v.slice(0, -1));
-        if (n === null) return 'argument must be a memory or percent value';
-        if (n < 0 || n > 100) return 'argument must be between -100 and 9223372036854775807 inclusive';
+        // Digits only, as Redis's string2ll: no sign, so "-5%" is not a percentage.
+        const n = /^\d+%$/.test(v) ? Number(v.slice(0, -1)) : NaN;
+        if (!Number.isSafeInteger(n)) return 'argument must be a memory or percent value';
+        if (n > 100) return 'percentage argument must be less or equal to 100';
         c.maxmemoryClients = -n;
         return null;
       }
