@@ -8,14 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
 import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
 import { STARTUP_BYTES } from '../engine/memory.js';
-import { KEY_BYTES, VOLATILE_BYTES } from '../store/memory.js';
 
-/** The keyspace's own structures (slots and entries), as Redis counts its dict overhead. */
-function datasetOverhead(e: Engine): number {
-  let n = 0;
-  for (const db of e.keyspace.dbs) n += db.size * KEY_BYTES + db.volatile.size * VOLATILE_BYTES;
-  return n;
-}
 
 const RUN_ID = randomBytes(20).toString('hex');
 
@@ -70,13 +63,13 @@ const sections: Record<string, Section> = {
   ],
   memory: (e) => {
     const m = process.memoryUsage();
-    e.memory.sample();
-    const used = e.memory.used();
+    const o = e.memory.overhead();
+    const used = o.used;
     const peak = e.memory.peak;
-    const aof = e.memory.aofBufferBytes();
+    const aof = o.aof;
     const startup = STARTUP_BYTES;
-    const overheadBytes = startup + e.memory.clientsNormal + aof + e.memory.scripts + datasetOverhead(e);
-    const dataset = Math.max(0, used - overheadBytes);
+    const overheadBytes = o.total;
+    const dataset = o.dataset;
     const allocated = m.heapUsed + m.external;
     const active = m.heapTotal + m.external;
     const max = e.config.maxmemory;

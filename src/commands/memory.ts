@@ -5,7 +5,6 @@
 import type { Session } from '../engine/session.js';
 import { STARTUP_BYTES } from '../engine/memory.js';
 import { entryBytes } from '../store/keyspace.js';
-import { KEY_BYTES, VOLATILE_BYTES } from '../store/memory.js';
 import type { CommandDecl } from './types.js';
 import { parseInt64, replyHelp } from './util.js';
 
@@ -23,24 +22,14 @@ const MEMORY_HELP = [
   '    sampled up to <count> times (default: 5, 0 means sample all).',
 ];
 
-/** Redis's getMemoryOverheadData, from Cairn's figures. */
+/** MEMORY STATS/DOCTOR's figures: the budget's overhead data and the V8 heap's own. */
 function overhead(s: Session) {
   const e = s.engine;
-  e.memory.sample();
-  const total = e.memory.used();
-  const dbs = e.keyspace.dbs
-    .filter((db) => db.size > 0)
-    .map((db) => ({ id: db.id, main: db.size * KEY_BYTES, expires: db.volatile.size * VOLATILE_BYTES }));
-  const aof = e.memory.aofBufferBytes();
-  let overheadTotal = STARTUP_BYTES + e.memory.clientsNormal + aof + e.memory.scripts;
-  for (const db of dbs) overheadTotal += db.main + db.expires;
-  const keys = e.keyspace.totalKeys;
-  const startupNet = STARTUP_BYTES;
-  const dataset = Math.max(0, total - overheadTotal);
+  const o = e.memory.overhead();
   const m = process.memoryUsage();
   const allocated = m.heapUsed + m.external;
   const active = m.heapTotal + m.external;
-  return { e, total, dbs, aof, overheadTotal, keys, startupNet, dataset, allocated, active, rss: m.rss };
+  return { e, total: o.used, dbs: o.dbs, aof: o.aof, overheadTotal: o.total, keys: e.keyspace.totalKeys, dataset: o.dataset, allocated, active, rss: m.rss };
 }
 
 export const memoryCommands: CommandDecl[] = [
@@ -196,7 +185,7 @@ export const memoryCommands: CommandDecl[] = [
           };
           int('peak.allocated', o.e.memory.peak);
           int('total.allocated', o.total);
-          int('startup.allocated', o.startupNet);
+          int('startup.allocated', STARTUP_BYTES);
           int('replication.backlog', 0);
           int('clients.slaves', 0);
           int('clients.normal', o.e.memory.clientsNormal);
@@ -213,9 +202,9 @@ export const memoryCommands: CommandDecl[] = [
           }
           int('overhead.total', o.overheadTotal);
           int('keys.count', o.keys);
-          int('keys.bytes-per-key', o.keys === 0 ? 0 : Math.floor((o.total - o.startupNet) / o.keys));
+          int('keys.bytes-per-key', o.keys === 0 ? 0 : Math.floor((o.total - STARTUP_BYTES) / o.keys));
           int('dataset.bytes', o.dataset);
-          dbl('dataset.percentage', o.total > o.startupNet ? (o.dataset * 100) / (o.total - o.startupNet) : 0);
+          dbl('dataset.percentage', o.total > STARTUP_BYTES ? (o.dataset * 100) / (o.total - STARTUP_BYTES) : 0);
           dbl('peak.percentage', (o.total * 100) / Math.max(1, o.e.memory.peak));
           int('allocator.allocated', o.allocated);
           int('allocator.active', o.active);

@@ -14,6 +14,7 @@
 import type { Engine } from './engine.js';
 import { KeyChooser } from '../store/eviction.js';
 import { entryBytes, type Database } from '../store/keyspace.js';
+import { KEY_BYTES, VOLATILE_BYTES } from '../store/memory.js';
 import { NOTIFY_EVICTED } from './notify.js';
 
 /** Memory an empty server counts as used (Redis's used_memory_startup is about 0.9 MB). */
@@ -49,7 +50,6 @@ export class MemoryBudget {
     this.chooser = new KeyChooser(engine.keyspace);
   }
 
-
   /** Bytes appended to the AOF and not yet written out. */
   aofBufferBytes(): number {
     const aof = this.engine.aof;
@@ -58,14 +58,30 @@ export class MemoryBudget {
 
   /** INFO used_memory. */
   used(): number {
-    const n = STARTUP_BYTES + this.engine.keyspace.datasetBytes + this.clientsNormal + this.scripts + this.aofBufferBytes();
+    const n = this.counted() + this.aofBufferBytes();
     if (n > this.peak) this.peak = n;
     return n;
   }
 
   /** What maxmemory is compared with: the AOF buffer is left out, as Redis does, lest DELs of evicted keys cause more eviction. */
   private counted(): number {
-    return this.used() - this.aofBufferBytes();
+    return STARTUP_BYTES + this.engine.keyspace.datasetBytes + this.clientsNormal + this.scripts;
+  }
+
+  /**
+   * Redis's getMemoryOverheadData, for INFO memory and MEMORY STATS: what is not the data
+   * itself (the keyspace's own slots and entries per database, buffers, caches) and the rest.
+   */
+  overhead(): { used: number; aof: number; dbs: { id: number; main: number; expires: number }[]; total: number; dataset: number } {
+    this.sample();
+    const used = this.used();
+    const aof = this.aofBufferBytes();
+    const dbs = this.engine.keyspace.dbs
+      .filter((db) => db.size > 0)
+      .map((db) => ({ id: db.id, main: db.size * KEY_BYTES, expires: db.volatile.size * VOLATILE_BYTES }));
+    let total = STARTUP_BYTES + this.clientsNormal + aof + this.scripts;
+    for (const db of dbs) total += db.main + db.expires;
+    return { used, aof, dbs, total, dataset: Math.max(0, used - total) };
   }
 
   /** Refreshes the client buffer and script cache figures. */
