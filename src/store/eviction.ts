@@ -47,9 +47,13 @@ class Sampler {
     const out: string[] = [];
     if (from.length === 0) return out;
     n = Math.min(n, from.length);
+    // A large maxmemory-samples (Redis allows up to 2^31) must not make dedup quadratic.
+    const seen = n > 16 ? new Set<string>() : null;
     for (let attempts = 0; out.length < n && attempts < n * 4; attempts++) {
       const key = from[Math.floor(Math.random() * from.length)]!;
-      if (this.source.has(key) && !out.includes(key)) out.push(key);
+      if (!this.source.has(key) || (seen !== null ? seen.has(key) : out.includes(key))) continue;
+      seen?.add(key);
+      out.push(key);
     }
     return out;
   }
