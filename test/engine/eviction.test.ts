@@ -143,6 +143,18 @@ describe('maxmemory', () => {
     assert.ok(engine.memory.used() <= engine.config.maxmemory);
   });
 
+  it('takes a maxmemory-samples larger than the keyspace (Redis allows up to 2^31) as "all keys"', () => {
+    const { engine, run } = setup('allkeys-lru');
+    assert.equal(run('CONFIG', 'SET', 'maxmemory-samples', '2147483647'), '+OK\r\n');
+    fill(run, 'old', 1000);
+    fill(run, 'new', 1000);
+    for (const [k, e] of engine.keyspace.dbs[0]!.keys) if (k.startsWith('old')) engine.keyspace.restoreAccess(e, 3600, -1);
+    run('CONFIG', 'SET', 'maxmemory', limitFor(engine, 0.5));
+    // Every key is a candidate each round: the idle ones go, and only they.
+    assert.equal(survivors(engine, 'new'), 1000);
+    assert.ok(survivors(engine, 'old') < 100);
+  });
+
   it('CLIENT NO-TOUCH reads leave the LRU clock alone', () => {
     const { engine, run } = setup('allkeys-lru');
     run('SET', 'k', 'v');

@@ -13,6 +13,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { differential, withServers } from '../helpers/differential.js';
 import { RawClient, encodeCommand, parseReply } from '../helpers/raw-client.js';
 import { startCairn, type RunningServer } from '../helpers/servers.js';
@@ -159,6 +161,16 @@ differential('maxmemory: OOM and eviction (against Redis)', [
     'CONFIG SET maxmemory-clients 10%',
     'CONFIG GET maxmemory-clients',
     'CONFIG SET maxmemory-clients 1mb',
+    'CONFIG GET maxmemory-clients',
+    'CONFIG SET maxmemory-clients 101%',
+    'CONFIG SET maxmemory-clients -5%',
+    'CONFIG SET maxmemory-clients +5%',
+    'CONFIG SET maxmemory-clients -5',
+    'CONFIG SET maxmemory-clients %',
+    'CONFIG SET maxmemory-clients 1.5mb',
+    'CONFIG SET maxmemory-clients 100%',
+    'CONFIG GET maxmemory-clients',
+    'CONFIG SET maxmemory-clients 0%',
     'CONFIG GET maxmemory-clients',
     'CONFIG SET maxmemory-clients 0',
     'CONFIG GET maxmemory-clients',
@@ -447,6 +459,31 @@ describe('INFO memory and MEMORY STATS', () => {
     assert.ok(m, `INFO has no ${name}`);
     return m[1]!;
   };
+
+  it('gives ioredis and node-redis the OOM error as a reply error, and evicts under them', async () => {
+    const io = new Redis({ port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    const nr = createClient({ socket: { port: server.port, host: '127.0.0.1' } });
+    await io.connect();
+    await nr.connect();
+    try {
+      await io.set('k', 'v');
+      await io.config('SET', 'maxmemory', '1');
+      const results = await io.pipeline().set('x', '1').get('k').incr('n').exec();
+      assert.match(String(results![0]![0]), /^ReplyError: OOM command not allowed when used memory > 'maxmemory'\.$/);
+      assert.deepEqual(results![1], [null, 'v']);
+      await assert.rejects(nr.set('y', '1'), /OOM command not allowed/);
+      assert.equal(await nr.get('k'), 'v');
+      await io.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      // Now the write evicts what it must (everything, at 1 byte) and still fails: nothing fits.
+      await assert.rejects(nr.set('y', '1'), /OOM/);
+      assert.equal(await io.dbsize(), 0);
+    } finally {
+      await io.config('SET', 'maxmemory', '0');
+      await io.config('SET', 'maxmemory-policy', 'noeviction');
+      io.disconnect();
+      await nr.quit();
+    }
+  });
 
   it('reports used memory that follows the data, and the eviction settings', async () => {
     const c = await RawClient.connect(server.port);
