@@ -40,18 +40,40 @@ class Sampler {
     return (this.current.length + this.next.length) * 8;
   }
 
-  /** Up to n distinct live keys, chosen at random. */
+  /**
+   * Up to n distinct live keys, chosen at random; at least one whenever the source has
+   * any. Keys deleted since the array was built are dropped from it as they are drawn: with
+   * most keys evicted since the last rebuild, a few blind draws would find none, and
+   * eviction would stop (and writes be refused) with plenty left to evict.
+   */
   sample(n: number): string[] {
     this.advance();
-    const from = this.current.length > 0 ? this.current : this.next;
     const out: string[] = [];
-    if (from.length === 0) return out;
-    n = Math.min(n, from.length);
     // A large maxmemory-samples (Redis allows up to 2^31) must not make dedup quadratic.
     const seen = n > 16 ? new Set<string>() : null;
-    for (let attempts = 0; out.length < n && attempts < n * 4; attempts++) {
-      const key = from[Math.floor(Math.random() * from.length)]!;
-      if (!this.source.has(key) || (seen !== null ? seen.has(key) : out.includes(key))) continue;
+    let attempts = 0;
+    while (out.length < n) {
+      const from = this.current.length > 0 ? this.current : this.next;
+      if (from.length === 0) {
+        if (this.source.size === 0) break;
+        // Every key in the arrays is gone: a fresh walk yields live keys at once.
+        this.walk = null;
+        this.current = [];
+        this.advance();
+        continue;
+      }
+      // Sampling more keys than the array holds (maxmemory-samples may be 2^31) takes what it has.
+      if (out.length >= from.length || attempts >= Math.min(n, from.length) * 4) break;
+      const index = Math.floor(Math.random() * from.length);
+      const key = from[index]!;
+      if (!this.source.has(key)) {
+        // Each removal shrinks the array, so this cannot loop for ever.
+        from[index] = from[from.length - 1]!;
+        from.pop();
+        continue;
+      }
+      attempts++;
+      if (seen !== null ? seen.has(key) : out.includes(key)) continue;
       seen?.add(key);
       out.push(key);
     }

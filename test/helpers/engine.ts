@@ -8,8 +8,15 @@ import { RespWriter } from '../../src/protocol/reply.js';
 /** A transport with no socket behind it. */
 export const detached = detachedTransport('test:0');
 
+/** Default config without save points: FLUSHALL and SHUTDOWN would otherwise write dump.rdb into the working directory. */
+function unsaved(): ConfigValues {
+  const config = new ConfigValues();
+  config.savePoints = [];
+  return config;
+}
+
 /** An engine (quiet logger) and one session on it; run() executes a command and returns its raw reply. */
-export function inProcess(config = new ConfigValues()): { engine: Engine; run: (...argv: string[]) => string } {
+export function inProcess(config = unsaved()): { engine: Engine; run: (...argv: string[]) => string } {
   const engine = new Engine(config, new Logger('', true));
   const reply = new RespWriter();
   const session = engine.openSession(reply, detached);

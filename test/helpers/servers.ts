@@ -91,11 +91,20 @@ export interface StartOptions {
   dir?: string;
 }
 
-/** A real redis-server, without save points unless extraArgs set some. Fails (never skips) when it is not installed. */
-export async function startRedis(extraArgs: string[] = [], options: StartOptions = {}): Promise<RunningServer> {
+/**
+ * A real redis-server, without save points unless extraArgs set some. Fails (never skips)
+ * when it is not installed, and throws then rather than rejecting: in
+ * `Promise.all([startRedis(), startCairn()])` the Cairn is then never started, where a
+ * rejection would leave it running, unreferenced, and the test process waiting on it.
+ */
+export function startRedis(extraArgs: string[] = [], options: StartOptions = {}): Promise<RunningServer> {
   if (spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('redis-server is not installed: apt-get install -y redis-server redis-tools');
   }
+  return launchRedis(extraArgs, options);
+}
+
+async function launchRedis(extraArgs: string[], options: StartOptions): Promise<RunningServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'redis-oracle-'));
   const port = await freePort();
   return launch(
