@@ -1,7 +1,9 @@
 /** Every command family, in the order COMMAND lists them. */
 import type { CommandDecl } from './types.js';
+import { bitmapCommands } from './bitmaps.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -19,6 +21,8 @@ import { transactionCommands } from './transactions.js';
 
 export const allCommands: CommandDecl[] = [
   ...stringCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
   ...listCommands,
   ...hashCommands,
   ...setCommands,

@@ -140,7 +140,7 @@ export const keyCommands: CommandDecl[] = [
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     handler: (s, argv) => {
       let n = 0;
-      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, false) !== undefined) n++;
+      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, false, true) !== undefined) n++;
       s.reply.integer(n);
     },
   }),
@@ -155,7 +155,7 @@ export const keyCommands: CommandDecl[] = [
     since: '1.0.0',
     complexity: 'O(1)',
     handler: (s, argv) => {
-      const entry = s.db.read(argv[1]!, false);
+      const entry = s.db.read(argv[1]!, false, true);
       s.reply.simple(entry === undefined ? 'none' : typeName(entry.value));
     },
   }),
@@ -341,7 +341,7 @@ export const keyCommands: CommandDecl[] = [
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     handler: (s, argv) => {
       let n = 0;
-      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, !s.noTouch) !== undefined) n++;
+      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, !s.noTouch, true) !== undefined) n++;
       s.reply.integer(n);
     },
   }),

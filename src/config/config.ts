@@ -84,6 +84,8 @@ export class ConfigValues {
   notifyKeyspaceEvents = 0;
   zsetMaxListpackEntries = 128;
   zsetMaxListpackValue = 64;
+  /** Past this many bytes a sparse HyperLogLog becomes dense. */
+  hllSparseMaxBytes = 3000;
   clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', { hard: number; soft: number; softSeconds: number }> = {
     normal: { hard: 0, soft: 0, softSeconds: 0 },
     replica: { hard: 268435456, soft: 67108864, softSeconds: 60 },
@@ -367,6 +369,7 @@ export const PARAMS: readonly ParamDecl[] = [
   },
   size('zset-max-listpack-entries', 'zsetMaxListpackEntries', { alias: 'zset-max-ziplist-entries' }),
   size('zset-max-listpack-value', 'zsetMaxListpackValue', { alias: 'zset-max-ziplist-value' }),
+  size('hll-sparse-max-bytes', 'hllSparseMaxBytes'),
   {
     name: 'save',
     kind: 'special',

@@ -11,6 +11,16 @@ export interface GeneratedCommands {
   bgrewriteaof(...args: unknown[]): unknown;
   /** Asynchronously save the dataset to disk */
   bgsave(...args: unknown[]): unknown;
+  /** Count set bits in a string */
+  bitcount(...args: unknown[]): unknown;
+  /** Perform arbitrary bitfield integer operations on strings */
+  bitfield(...args: unknown[]): unknown;
+  /** Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD */
+  bitfield_ro(...args: unknown[]): unknown;
+  /** Perform bitwise operations between strings */
+  bitop(...args: unknown[]): unknown;
+  /** Find first bit set or clear in a string */
+  bitpos(...args: unknown[]): unknown;
   /** Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved. */
   blmove(...args: unknown[]): Promise<unknown>;
   /** Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped. */
@@ -81,6 +91,8 @@ export interface GeneratedCommands {
   function(...args: unknown[]): unknown;
   /** Returns the string value of a key. */
   get(...args: unknown[]): unknown;
+  /** Returns the bit value at offset in the string value stored at key */
+  getbit(...args: unknown[]): unknown;
   /** Returns the string value of a key after deleting the key. */
   getdel(...args: unknown[]): unknown;
   /** Returns the string value of a key after setting its expiration time. */
@@ -187,6 +199,16 @@ export interface GeneratedCommands {
   pexpireat(...args: unknown[]): unknown;
   /** Returns the expiration time of a key as a Unix milliseconds timestamp. */
   pexpiretime(...args: unknown[]): unknown;
+  /** Adds the specified elements to the specified HyperLogLog. */
+  pfadd(...args: unknown[]): unknown;
+  /** Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s). */
+  pfcount(...args: unknown[]): unknown;
+  /** Internal commands for debugging HyperLogLog values */
+  pfdebug(...args: unknown[]): unknown;
+  /** Merge N different HyperLogLogs into a single one. */
+  pfmerge(...args: unknown[]): unknown;
+  /** An internal command for testing HyperLogLog values */
+  pfselftest(...args: unknown[]): unknown;
   /** Returns the server's liveliness response. */
   ping(...args: unknown[]): unknown;
   /** Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist. */
@@ -237,6 +259,8 @@ export interface GeneratedCommands {
   select(...args: unknown[]): unknown;
   /** Sets the string value of a key, ignoring its type. The key is created if it doesn't exist. */
   set(...args: unknown[]): unknown;
+  /** Sets or clears the bit at offset in the string value stored at key */
+  setbit(...args: unknown[]): unknown;
   /** Sets the string value and expiration time of a key. Creates the key if it doesn't exist. */
   setex(...args: unknown[]): unknown;
   /** Set the string value of a key only when the key doesn't exist. */
@@ -375,6 +399,11 @@ export interface TransactionCommands {
   auth(...args: unknown[]): this;
   bgrewriteaof(...args: unknown[]): this;
   bgsave(...args: unknown[]): this;
+  bitcount(...args: unknown[]): this;
+  bitfield(...args: unknown[]): this;
+  bitfield_ro(...args: unknown[]): this;
+  bitop(...args: unknown[]): this;
+  bitpos(...args: unknown[]): this;
   blmove(...args: unknown[]): this;
   blmpop(...args: unknown[]): this;
   blpop(...args: unknown[]): this;
@@ -409,6 +438,7 @@ export interface TransactionCommands {
   flushdb(...args: unknown[]): this;
   function(...args: unknown[]): this;
   get(...args: unknown[]): this;
+  getbit(...args: unknown[]): this;
   getdel(...args: unknown[]): this;
   getex(...args: unknown[]): this;
   getrange(...args: unknown[]): this;
@@ -462,6 +492,11 @@ export interface TransactionCommands {
   pexpire(...args: unknown[]): this;
   pexpireat(...args: unknown[]): this;
   pexpiretime(...args: unknown[]): this;
+  pfadd(...args: unknown[]): this;
+  pfcount(...args: unknown[]): this;
+  pfdebug(...args: unknown[]): this;
+  pfmerge(...args: unknown[]): this;
+  pfselftest(...args: unknown[]): this;
   ping(...args: unknown[]): this;
   psetex(...args: unknown[]): this;
   psubscribe(...args: unknown[]): this;
@@ -488,6 +523,7 @@ export interface TransactionCommands {
   sdiffstore(...args: unknown[]): this;
   select(...args: unknown[]): this;
   set(...args: unknown[]): this;
+  setbit(...args: unknown[]): this;
   setex(...args: unknown[]): this;
   setnx(...args: unknown[]): this;
   setrange(...args: unknown[]): this;

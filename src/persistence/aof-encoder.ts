@@ -3,6 +3,7 @@
  * same interface as RdbEncoder, producing RESP commands that rebuild each key. Collections
  * go in commands of at most 64 items, as Redis's rewrite does, so no single command is huge.
  */
+import { Bitmap } from '../store/bitmap.js';
 import type { Entry } from '../store/keyspace.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
@@ -63,6 +64,8 @@ export class AofEncoder {
     const v = entry.value;
     if (typeof v === 'string') {
       this.command(['SET', key, v]);
+    } else if (v instanceof Bitmap) {
+      this.command(['SET', key, v.toString()]);
     } else if (v instanceof ListValue) {
       this.batched('RPUSH', key, v.length, (i) => [v.at(i)]);
     } else if (v instanceof SetValue) {

@@ -4,6 +4,7 @@
  * encodings (a list as its elements, a hash as field/value pairs...), which every Redis
  * since 2.x loads and converts to its compact encodings as its own config says.
  */
+import { Bitmap } from '../store/bitmap.js';
 import { Crc64 } from './crc64.js';
 import { lzfCompress } from './lzf.js';
 import * as F from './rdb-format.js';
@@ -187,6 +188,8 @@ export class RdbEncoder {
   value(v: Value): void {
     if (typeof v === 'string') {
       this.string(v);
+    } else if (v instanceof Bitmap) {
+      this.string(v.toString());
     } else if (v instanceof ListValue) {
       this.length(v.length);
       for (let i = 0; i < v.length; i++) this.string(v.at(i));
@@ -222,7 +225,7 @@ export class RdbEncoder {
 }
 
 export function objectType(v: Value): number {
-  if (typeof v === 'string') return F.TYPE_STRING;
+  if (typeof v === 'string' || v instanceof Bitmap) return F.TYPE_STRING;
   if (v instanceof ListValue) return F.TYPE_LIST;
   if (v instanceof SetValue) return F.TYPE_SET;
   if (v instanceof HashValue) return F.TYPE_HASH;

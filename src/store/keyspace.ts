@@ -6,6 +6,7 @@
  * value is stored as the JS string itself: the type is told by `typeof`, so the common
  * case costs no wrapper object. Aggregate types are objects carrying a `type` tag.
  */
+import { Bitmap } from './bitmap.js';
 import { Clock } from './clock.js';
 import { KEY_BYTES, Meter, stringBytes, VOLATILE_BYTES } from './memory.js';
 
@@ -143,19 +144,21 @@ export class Database {
    * The live entry for key, or undefined. An expired key found here is deleted (lazy
    * expiry). Does not touch the access clock: callers that count as access use read().
    */
-  find(key: string): Entry | undefined {
+  find(key: string, keepBitmap = false): Entry | undefined {
     const entry = this.keys.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAt !== 0 && entry.expireAt < this.space.clock.now) {
       this.expire(key);
       return undefined;
     }
+    // Only the bitmap commands (keepBitmap) work on a Bitmap; everyone else sees a string.
+    if (!keepBitmap && entry.value instanceof Bitmap) this.setString(entry, entry.value.toString(), 'raw');
     return entry;
   }
 
   /** find() as an access: counts a hit or miss and updates the key's LRU/LFU clock. */
-  read(key: string, touch = true): Entry | undefined {
-    const entry = this.find(key);
+  read(key: string, touch = true, keepBitmap = false): Entry | undefined {
+    const entry = this.find(key, keepBitmap);
     if (entry === undefined) {
       this.space.stats.keyspaceMisses++;
       if (this.space.keyMissed !== null) this.space.keyMissed(this, key);
@@ -167,8 +170,8 @@ export class Database {
   }
 
   /** find() for a write: updates the access clock, counts no hit or miss. */
-  write(key: string, touch = true): Entry | undefined {
-    const entry = this.find(key);
+  write(key: string, touch = true, keepBitmap = false): Entry | undefined {
+    const entry = this.find(key, keepBitmap);
     if (entry !== undefined && touch) this.space.touch(entry);
     return entry;
   }
@@ -211,7 +214,7 @@ export class Database {
 
   /** Deletes a live key; false when there was none. */
   delete(key: string): boolean {
-    const entry = this.find(key);
+    const entry = this.find(key, true);
     if (entry === undefined) return false;
     this.remove(key, entry);
     return true;
@@ -250,8 +253,15 @@ export class Database {
 
   /** Replaces a string value in place (APPEND, INCR, SETRANGE...); see Entry.setString. */
   setString(entry: Entry, value: string, kind: 'plain' | 'raw' | 'noint' = 'plain'): void {
-    this.meter.bytes += stringBytes(value) - valueBytes(entry.value);
+    this.meter.bytes += stringBytes(value) - this.detach(entry.value);
     entry.setString(value, kind);
+  }
+
+  /** Replaces a string value by its Bitmap form, keeping TTL and access clock. */
+  setBitmap(entry: Entry, bitmap: Bitmap): void {
+    this.meter.bytes += this.attach(bitmap) - this.detach(entry.value);
+    entry.setString('', 'raw');
+    entry.value = bitmap;
   }
 
   /** A value joins this database: its later changes count here. Returns its bytes. */

@@ -144,6 +144,56 @@ const strings: Gen[] = [
   (r) => ['TTL', key(r)],
 ];
 
+/** Mostly small offsets, sometimes far enough (past 8 Kbit) for Cairn's buffer-backed bitmaps. */
+const bitOffset = (r: () => number) => String(r() < 0.8 ? int(r, 0, 47) : int(r, 8000, 12000));
+const fieldType = (r: () => number) => pick(r, ['u1', 'u3', 'u8', 'u13', 'u63', 'i1', 'i5', 'i8', 'i16', 'i64']);
+const fieldValue = (r: () => number) => pick(r, ['0', '1', '-1', '7', '-100', '255', '1000', '9223372036854775807', '-9223372036854775808']);
+const bitRange = (r: () => number) => [String(int(r, -30, 30)), String(int(r, -30, 30)), ...pick(r, [[], ['BIT'], ['BYTE']])];
+
+const bitmaps: Gen[] = [
+  ...common,
+  (r) => ['SETBIT', key(r), bitOffset(r), pick(r, ['0', '1'])],
+  (r) => ['GETBIT', key(r), bitOffset(r)],
+  (r) => ['BITCOUNT', key(r), ...pick(r, [[], bitRange(r)])],
+  (r) => ['BITPOS', key(r), pick(r, ['0', '1']), ...pick(r, [[], [String(int(r, -8, 8))], bitRange(r)])],
+  (r) => ['BITOP', pick(r, ['AND', 'OR', 'XOR']), key(r), key(r), key(r), key(r)],
+  (r) => ['BITOP', 'NOT', key(r), key(r)],
+  (r) => [
+    pick(r, ['BITFIELD', 'BITFIELD', 'BITFIELD_RO']),
+    key(r),
+    ...Array.from({ length: int(r, 1, 4) }, () =>
+      pick(r, [
+        ['GET', fieldType(r), bitOffset(r)],
+        ['SET', fieldType(r), bitOffset(r), fieldValue(r)],
+        ['INCRBY', fieldType(r), pick(r, [bitOffset(r), '#' + int(r, 0, 3)]), fieldValue(r)],
+        ['OVERFLOW', pick(r, ['WRAP', 'SAT', 'FAIL'])],
+      ]),
+    ).flat(),
+  ],
+  (r) => ['GET', key(r)],
+  (r) => ['APPEND', key(r), word(r)],
+  (r) => ['SETRANGE', key(r), String(int(r, 0, 5)), word(r)],
+  (r) => ['GETRANGE', key(r), String(int(r, -5, 5)), String(int(r, -5, 1600))],
+  (r) => ['STRLEN', key(r)],
+  (r) => ['EXPIRE', key(r), '100'],
+  (r) => ['TTL', key(r)],
+];
+
+const hllElements = (r: () => number) => Array.from({ length: int(r, 1, 60) }, () => `e${int(r, 0, 3000)}`);
+
+const hyperloglogs: Gen[] = [
+  ...common,
+  (r) => ['PFADD', key(r), ...hllElements(r)],
+  (r) => ['PFADD', key(r), ...hllElements(r), ...hllElements(r), ...hllElements(r)],
+  (r) => ['PFCOUNT', key(r)],
+  (r) => ['PFCOUNT', key(r), key(r)],
+  (r) => ['PFMERGE', key(r), key(r), key(r)],
+  (r) => ['GET', key(r)],
+  (r) => ['PFDEBUG', pick(r, ['ENCODING', 'DECODE', 'TODENSE']), key(r)],
+  (r) => ['SETRANGE', key(r), String(int(r, 0, 40)), pick(r, ['\x00', '\xff', 'z', '\x7f\xff'])],
+  (r) => ['SETBIT', key(r), String(int(r, 0, 400)), pick(r, ['0', '1'])],
+];
+
 function script(gens: Gen[], seed: number, length: number): Command[] {
   const r = rng(seed);
   return Array.from({ length }, () => pick(r, gens)(r));
@@ -161,6 +211,8 @@ describe('randomized command sequences match Redis', () => {
     ['sets', sets],
     ['sorted sets', zsets],
     ['strings', strings],
+    ['bitmaps', bitmaps],
+    ['hyperloglogs', hyperloglogs],
   ] as const) {
     for (const seed of SEEDS) {
       it(`${name}, seed ${seed}`, () => runScript(servers, script(gens, seed, LENGTH)));

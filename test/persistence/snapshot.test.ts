@@ -89,6 +89,8 @@ async function scenario(seed: number): Promise<void> {
             run('ZADD', k, String(i), 'm', '1.5', 'n');
         }
         if (i % 9 === 0) run('EXPIRE', k, '100000');
+        // Large bitmaps are mutable buffers written in place: the snapshot must copy them first.
+        if (i % 13 === 0) run('SETBIT', `b${i}`, String(9000 + i), '1');
       }
     }
     const before = picture(engine.keyspace);
@@ -98,7 +100,7 @@ async function scenario(seed: number): Promise<void> {
       for (let j = 0; j < 20; j++) {
         run('SELECT', String(random(3)));
         const k = key();
-        switch (random(16)) {
+        switch (random(18)) {
           case 0: run('SET', k, 'changed'); break;
           case 1: run('DEL', k); break;
           case 2: run('APPEND', k, 'more'); break;
@@ -114,6 +116,8 @@ async function scenario(seed: number): Promise<void> {
           case 12: run('COPY', k, key(), 'DB', String(random(3)), 'REPLACE'); break;
           case 13: if (random(10) === 0) run('SWAPDB', String(random(3)), String(random(3))); break;
           case 14: if (random(40) === 0) run('FLUSHDB'); break;
+          case 15: run('SETBIT', `b${13 * random(31)}`, String(random(20000)), String(random(2))); break;
+          case 16: run('BITFIELD', `b${13 * random(31)}`, 'INCRBY', 'u8', String(random(10000)), '7'); break;
           default: run('SET', `new${random(100000)}`, 'fresh');
         }
       }
