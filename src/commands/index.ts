@@ -2,6 +2,7 @@
 import type { CommandDecl } from './types.js';
 import { bitmapCommands } from './bitmaps.js';
 import { connectionCommands } from './connection.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { listCommands } from './lists.js';
@@ -27,6 +28,7 @@ export const allCommands: CommandDecl[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...geoCommands,
   ...keyCommands,
   ...persistenceCommands,
   ...expireCommands,

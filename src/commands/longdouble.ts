@@ -123,9 +123,9 @@ export function isFinite(v: LongDouble): v is { neg: boolean; m: bigint; e: numb
   return !('inf' in v);
 }
 
-/** printf("%.17Lf") with trailing zeros (and a bare '.') removed, and "-0" as "0". */
-export function formatHuman(v: { neg: boolean; m: bigint; e: number }): string {
-  const scale = 10n ** 17n;
+/** printf("%.<digits>Lf") of a finite value: exact, rounded half to even as glibc does. */
+export function formatFixed(v: { neg: boolean; m: bigint; e: number }, digits: number): string {
+  const scale = 10n ** BigInt(digits);
   let q: bigint;
   if (v.e >= 0) {
     q = (v.m << BigInt(v.e)) * scale;
@@ -138,11 +138,30 @@ export function formatHuman(v: { neg: boolean; m: bigint; e: number }): string {
     const den = 1n << shift;
     if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
   }
-  const digits = q.toString().padStart(18, '0');
-  let text = digits.slice(0, -17) + '.' + digits.slice(-17);
+  const text = q.toString().padStart(digits + 1, '0');
+  const fixed = digits === 0 ? text : text.slice(0, -digits) + '.' + text.slice(-digits);
+  return v.neg ? '-' + fixed : fixed;
+}
+
+/** printf("%.17Lf") with trailing zeros (and a bare '.') removed, and "-0" as "0". */
+export function formatHuman(v: { neg: boolean; m: bigint; e: number }): string {
+  let text = formatFixed(v, 17);
   text = text.replace(/0+$/, '');
   if (text.endsWith('.')) text = text.slice(0, -1);
-  if (v.neg) text = '-' + text;
   if (text === '-0') text = '0';
   return text;
+}
+
+const doubleView = new DataView(new ArrayBuffer(8));
+
+/** A finite double exactly, as the long double C would widen it to. */
+export function fromDouble(x: number): { neg: boolean; m: bigint; e: number } {
+  doubleView.setFloat64(0, x);
+  const hi = doubleView.getUint32(0);
+  const lo = doubleView.getUint32(4);
+  const neg = hi >>> 31 === 1;
+  const exp = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (exp === 0) return { neg, m: frac, e: -1074 };
+  return { neg, m: frac | (1n << 52n), e: exp - 1075 };
 }

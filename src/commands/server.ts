@@ -53,11 +53,21 @@ function replyCommandInfo(s: Session, cmd: Command): void {
     r.bulk('begin_search');
     r.map(2);
     r.bulk('type');
-    r.bulk('index');
-    r.bulk('spec');
-    r.map(1);
-    r.bulk('index');
-    r.integer(spec.index);
+    if (spec.keyword) {
+      r.bulk('keyword');
+      r.bulk('spec');
+      r.map(2);
+      r.bulk('keyword');
+      r.bulk(spec.keyword.keyword);
+      r.bulk('startfrom');
+      r.integer(spec.keyword.startFrom);
+    } else {
+      r.bulk('index');
+      r.bulk('spec');
+      r.map(1);
+      r.bulk('index');
+      r.integer(spec.index);
+    }
     r.bulk('find_keys');
     r.map(2);
     r.bulk('type');
@@ -138,6 +148,19 @@ function commandByFullName(s: Session, name: string): Command | undefined {
 export function keysOf(cmd: Command, argv: string[]): number[] | null {
   const out: number[] = [];
   for (const spec of keySpecsOf(cmd)) {
+    if (spec.keyword) {
+      // Redis's keyword search: from startFrom towards the end (or, if negative, from the end backwards).
+      const { keyword, startFrom } = spec.keyword;
+      const from = startFrom >= 0 ? startFrom : argv.length + startFrom;
+      const step = startFrom >= 0 ? 1 : -1;
+      for (let i = from; i >= 1 && i < argv.length - 1; i += step) {
+        if (argv[i]!.toLowerCase() === keyword.toLowerCase()) {
+          out.push(i + 1);
+          break;
+        }
+      }
+      continue;
+    }
     if (spec.keynum) {
       const n = Number(argv[spec.index + spec.keynum.keyNumIdx]);
       const from = spec.index + spec.keynum.firstKey;

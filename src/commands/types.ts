@@ -43,6 +43,11 @@ export interface KeySpecDecl {
   keyStep: number;
   /** Instead of a range: argv[index + keyNumIdx] says how many keys follow from firstKey. */
   keynum?: { keyNumIdx: number; firstKey: number; keyStep: number };
+  /**
+   * Instead of a fixed index: the key range begins after this keyword, searched for from
+   * argument startFrom on (GEORADIUS ... STORE key). No keyword, no keys from this spec.
+   */
+  keyword?: { keyword: string; startFrom: number };
 }
 
 export interface CommandDecl {

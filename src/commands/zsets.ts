@@ -208,7 +208,7 @@ const ADD_GT = 4;
 const ADD_LT = 8;
 const ADD_INCR = 16;
 
-function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
+export function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
   const r = s.reply;
   let flags = forcedIncr ? ADD_INCR : 0;
   let ch = false;
@@ -288,17 +288,19 @@ function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
   }
   // Only a zset this command created can be empty here: it goes without a "del" event.
   if (z.size === 0) s.db.delete(key);
-  if (added > 0 || updated > 0) {
-    s.engine.blocking.signal(s.db, key);
-    s.notify(NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key);
-  }
-  s.changed(key, added + updated);
+  // Redis replies before it notifies: a RESP3 client subscribed to its own events gets
+  // the reply first.
   if (incr) {
     if (processed > 0) r.double(score);
     else r.nil();
   } else {
     r.integer(ch ? added + updated : added);
   }
+  if (added > 0 || updated > 0) {
+    s.engine.blocking.signal(s.db, key);
+    s.notify(NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key);
+  }
+  s.changed(key, added + updated);
 }
 
 function zpop(s: Session, argv: string[], max: boolean): void {

@@ -89,6 +89,26 @@ export interface GeneratedCommands {
   flushdb(...args: unknown[]): unknown;
   /** A container for function commands */
   function(...args: unknown[]): unknown;
+  /** Add one or more geospatial items in the geospatial index represented using a sorted set */
+  geoadd(...args: unknown[]): unknown;
+  /** Returns the distance between two members of a geospatial index */
+  geodist(...args: unknown[]): unknown;
+  /** Returns members of a geospatial index as standard geohash strings */
+  geohash(...args: unknown[]): unknown;
+  /** Returns longitude and latitude of members of a geospatial index */
+  geopos(...args: unknown[]): unknown;
+  /** Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point */
+  georadius(...args: unknown[]): unknown;
+  /** A read-only variant for GEORADIUS */
+  georadius_ro(...args: unknown[]): unknown;
+  /** Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member */
+  georadiusbymember(...args: unknown[]): unknown;
+  /** A read-only variant for GEORADIUSBYMEMBER */
+  georadiusbymember_ro(...args: unknown[]): unknown;
+  /** Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle. */
+  geosearch(...args: unknown[]): unknown;
+  /** Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key. */
+  geosearchstore(...args: unknown[]): unknown;
   /** Returns the string value of a key. */
   get(...args: unknown[]): unknown;
   /** Returns the bit value at offset in the string value stored at key */
@@ -437,6 +457,16 @@ export interface TransactionCommands {
   flushall(...args: unknown[]): this;
   flushdb(...args: unknown[]): this;
   function(...args: unknown[]): this;
+  geoadd(...args: unknown[]): this;
+  geodist(...args: unknown[]): this;
+  geohash(...args: unknown[]): this;
+  geopos(...args: unknown[]): this;
+  georadius(...args: unknown[]): this;
+  georadius_ro(...args: unknown[]): this;
+  georadiusbymember(...args: unknown[]): this;
+  georadiusbymember_ro(...args: unknown[]): this;
+  geosearch(...args: unknown[]): this;
+  geosearchstore(...args: unknown[]): this;
   get(...args: unknown[]): this;
   getbit(...args: unknown[]): this;
   getdel(...args: unknown[]): this;
