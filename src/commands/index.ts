@@ -18,6 +18,7 @@ import { functionCommands } from './functions.js';
 import { serverCommands } from './server.js';
 import { memoryCommands } from './memory.js';
 import { stringCommands } from './strings.js';
+import { streamCommands } from './streams.js';
 import { transactionCommands } from './transactions.js';
 
 export const allCommands: CommandDecl[] = [
@@ -29,6 +30,7 @@ export const allCommands: CommandDecl[] = [
   ...setCommands,
   ...zsetCommands,
   ...geoCommands,
+  ...streamCommands,
   ...keyCommands,
   ...persistenceCommands,
   ...expireCommands,

@@ -91,7 +91,7 @@ function replyCommandInfo(s: Session, cmd: Command): void {
     r.bulk('keystep');
     r.integer(spec.keyStep);
     r.bulk('limit');
-    r.integer(0);
+    r.integer(spec.limit ?? 0);
   }
   const subs = cmd.subcommandTable ? [...cmd.subcommandTable.values()] : [];
   r.set(subs.length);
@@ -154,10 +154,13 @@ export function keysOf(cmd: Command, argv: string[]): number[] | null {
       const from = startFrom >= 0 ? startFrom : argv.length + startFrom;
       const step = startFrom >= 0 ? 1 : -1;
       for (let i = from; i >= 1 && i < argv.length - 1; i += step) {
-        if (argv[i]!.toLowerCase() === keyword.toLowerCase()) {
-          out.push(i + 1);
-          break;
-        }
+        if (argv[i]!.toLowerCase() !== keyword.toLowerCase()) continue;
+        // The range after the keyword: lastKey 0 is one key, negative counts from the end.
+        const first = i + 1;
+        let last = spec.lastKey < 0 ? argv.length + spec.lastKey : first + spec.lastKey;
+        if (spec.limit !== undefined && spec.limit > 1) last = first + Math.floor((last - first + 1) / spec.limit) - 1;
+        for (let k = first; k <= last; k += spec.keyStep) out.push(k);
+        break;
       }
       continue;
     }

@@ -48,6 +48,8 @@ export interface KeySpecDecl {
    * argument startFrom on (GEORADIUS ... STORE key). No keyword, no keys from this spec.
    */
   keyword?: { keyword: string; startFrom: number };
+  /** A range's limit: only 1/limit of the keys it spans are keys (XREAD's keys, then as many IDs). */
+  limit?: number;
 }
 
 export interface CommandDecl {

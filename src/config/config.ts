@@ -86,6 +86,9 @@ export class ConfigValues {
   zsetMaxListpackValue = 64;
   /** Past this many bytes a sparse HyperLogLog becomes dense. */
   hllSparseMaxBytes = 3000;
+  /** A stream's node (listpack) takes new entries up to these sizes (0: no limit). */
+  streamNodeMaxBytes = 4096;
+  streamNodeMaxEntries = 100;
   clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', { hard: number; soft: number; softSeconds: number }> = {
     normal: { hard: 0, soft: 0, softSeconds: 0 },
     replica: { hard: 268435456, soft: 67108864, softSeconds: 60 },
@@ -370,6 +373,8 @@ export const PARAMS: readonly ParamDecl[] = [
   size('zset-max-listpack-entries', 'zsetMaxListpackEntries', { alias: 'zset-max-ziplist-entries' }),
   size('zset-max-listpack-value', 'zsetMaxListpackValue', { alias: 'zset-max-ziplist-value' }),
   size('hll-sparse-max-bytes', 'hllSparseMaxBytes'),
+  size('stream-node-max-bytes', 'streamNodeMaxBytes'),
+  int('stream-node-max-entries', 'streamNodeMaxEntries', 0, Number.MAX_SAFE_INTEGER),
   {
     name: 'save',
     kind: 'special',

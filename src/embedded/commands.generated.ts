@@ -347,6 +347,22 @@ export interface GeneratedCommands {
   unwatch(...args: unknown[]): unknown;
   /** Monitors changes to keys to determine the execution of a transaction. */
   watch(...args: unknown[]): unknown;
+  /** Appends a new entry to a stream */
+  xadd(...args: unknown[]): unknown;
+  /** Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist. */
+  xdel(...args: unknown[]): unknown;
+  /** Return the number of entries in a stream */
+  xlen(...args: unknown[]): unknown;
+  /** Return a range of elements in a stream, with IDs matching the specified IDs interval */
+  xrange(...args: unknown[]): unknown;
+  /** Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block. */
+  xread(...args: unknown[]): Promise<unknown>;
+  /** Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE */
+  xrevrange(...args: unknown[]): unknown;
+  /** An internal command for replicating stream values */
+  xsetid(...args: unknown[]): unknown;
+  /** Trims the stream to (approximately if '~' is passed) a certain size */
+  xtrim(...args: unknown[]): unknown;
   /** Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist. */
   zadd(...args: unknown[]): unknown;
   /** Returns the number of members in a sorted set. */
@@ -588,6 +604,14 @@ export interface TransactionCommands {
   unsubscribe(...args: unknown[]): this;
   unwatch(...args: unknown[]): this;
   watch(...args: unknown[]): this;
+  xadd(...args: unknown[]): this;
+  xdel(...args: unknown[]): this;
+  xlen(...args: unknown[]): this;
+  xrange(...args: unknown[]): this;
+  xread(...args: unknown[]): this;
+  xrevrange(...args: unknown[]): this;
+  xsetid(...args: unknown[]): this;
+  xtrim(...args: unknown[]): this;
   zadd(...args: unknown[]): this;
   zcard(...args: unknown[]): this;
   zcount(...args: unknown[]): this;

@@ -4,6 +4,7 @@
  * go in commands of at most 64 items, as Redis's rewrite does, so no single command is huge.
  */
 import { Bitmap } from '../store/bitmap.js';
+import { MAX_ID, StreamValue, ZERO_ID, idText } from '../store/stream.js';
 import type { Entry } from '../store/keyspace.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
@@ -66,6 +67,15 @@ export class AofEncoder {
       this.command(['SET', key, v]);
     } else if (v instanceof Bitmap) {
       this.command(['SET', key, v.toString()]);
+    } else if (v instanceof StreamValue) {
+      // Redis's rewriteStreamObject: the entries as XADDs (an empty stream by the
+      // MAXLEN 0 trick), then XSETID for the last ID and counters.
+      if (v.length > 0) {
+        for (const e of v.range(ZERO_ID, MAX_ID, 0)) this.command(['XADD', key, idText(e.id), ...e.fields]);
+      } else {
+        this.command(['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y']);
+      }
+      this.command(['XSETID', key, idText(v.lastId), 'ENTRIESADDED', String(v.entriesAdded), 'MAXDELETEDID', idText(v.maxDeletedId)]);
     } else if (v instanceof ListValue) {
       this.batched('RPUSH', key, v.length, (i) => [v.at(i)]);
     } else if (v instanceof SetValue) {

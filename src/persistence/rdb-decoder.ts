@@ -15,6 +15,7 @@ import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
 import { HashValue } from '../store/hash.js';
 import { ZSetValue } from '../store/zset.js';
+import { StreamValue, keyToId, nodeFromListpack } from '../store/stream.js';
 import { isIntegerString, parseDouble } from '../commands/util.js';
 
 /** V8's longest string: no value Cairn can hold decompresses to more. */
@@ -207,10 +208,51 @@ export class RdbDecoder {
       case F.TYPE_STREAM_LISTPACKS:
       case F.TYPE_STREAM_LISTPACKS_2:
       case F.TYPE_STREAM_LISTPACKS_3:
-        return this.fail('stream values are not supported by Cairn yet');
+        return this.stream(type);
       default:
         return this.fail(`unknown value type ${type}`);
     }
+  }
+
+  /** An RDB length that may use all 64 bits (stream IDs and counters). */
+  private lengthBig(): bigint {
+    const first = this.src.u8();
+    const kind = first >> 6;
+    if (kind === F.LEN_6BIT) return BigInt(first & 0x3f);
+    if (kind === F.LEN_14BIT) return BigInt(((first & 0x3f) << 8) | this.src.u8());
+    if (first === F.LEN_32BIT) return BigInt(this.src.u32be());
+    if (first === F.LEN_64BIT) return this.src.u64be();
+    this.fail(`unknown length encoding 0x${first.toString(16)}`);
+  }
+
+  /** A stream: its nodes (listpacks keyed by master ID), metadata, and no consumer groups. */
+  private stream(type: number): StreamValue {
+    const stream = new StreamValue();
+    let live = 0;
+    for (let n = this.length(); n > 0; n--) {
+      const key = this.string();
+      if (key.length !== 16) this.fail('stream node key is not a 128-bit ID');
+      const node = nodeFromListpack(keyToId(key), readListpack(this.blob()));
+      if (typeof node === 'string') this.fail(node);
+      const last = stream.nodes[stream.nodes.length - 1];
+      if (last !== undefined && last.lastEntry.key >= node.entries[0]!.key) this.fail('stream nodes out of order');
+      stream.loadNode(node);
+      live += node.live;
+    }
+    const length = this.lengthBig();
+    if (length !== BigInt(live)) this.fail(`stream length ${length} does not match its ${live} entries`);
+    stream.length = live;
+    stream.lastId = { ms: this.lengthBig(), seq: this.lengthBig() };
+    if (type >= F.TYPE_STREAM_LISTPACKS_2) {
+      stream.firstId = { ms: this.lengthBig(), seq: this.lengthBig() };
+      stream.maxDeletedId = { ms: this.lengthBig(), seq: this.lengthBig() };
+      stream.entriesAdded = this.lengthBig();
+    } else {
+      stream.refreshFirstId();
+      stream.entriesAdded = length;
+    }
+    if (this.length() > 0) this.fail('stream consumer groups are not supported by Cairn yet');
+    return stream;
   }
 
   private listOf(items: string[]): ListValue | null {

@@ -5,6 +5,7 @@
  * since 2.x loads and converts to its compact encodings as its own config says.
  */
 import { Bitmap } from '../store/bitmap.js';
+import { StreamValue, idKey, nodeListpack } from '../store/stream.js';
 import { Crc64 } from './crc64.js';
 import { lzfCompress } from './lzf.js';
 import * as F from './rdb-format.js';
@@ -202,6 +203,8 @@ export class RdbEncoder {
         this.string(f);
         this.string(val);
       }
+    } else if (v instanceof StreamValue) {
+      this.streamBody(v);
     } else if (v instanceof ZSetValue) {
       this.length(v.size);
       // Highest score first, as Redis writes: a loader inserting at the head does no search.
@@ -212,6 +215,32 @@ export class RdbEncoder {
     } else {
       throw new Error(`cannot serialize a value of type ${v.type}`);
     }
+  }
+
+  /** An RDB length of up to 64 bits. */
+  lengthBig(v: bigint): void {
+    if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return this.length(Number(v));
+    this.ensure(9);
+    this.buf[this.pos++] = F.LEN_64BIT;
+    this.buf.writeBigUInt64BE(v, this.pos);
+    this.pos += 8;
+  }
+
+  /** RDB_TYPE_STREAM_LISTPACKS_2: each node as the listpack Redis holds, then the metadata. */
+  private streamBody(v: StreamValue): void {
+    this.length(v.nodes.length);
+    for (const node of v.nodes) {
+      this.string(idKey(node.master));
+      this.string(nodeListpack(node).toString('latin1'));
+    }
+    this.lengthBig(BigInt(v.length));
+    for (const id of [v.lastId, v.firstId, v.maxDeletedId]) {
+      this.lengthBig(id.ms);
+      this.lengthBig(id.seq);
+    }
+    this.lengthBig(v.entriesAdded);
+    // Consumer groups: none (not supported yet).
+    this.length(0);
   }
 
   eof(): void {
@@ -230,5 +259,6 @@ export function objectType(v: Value): number {
   if (v instanceof SetValue) return F.TYPE_SET;
   if (v instanceof HashValue) return F.TYPE_HASH;
   if (v instanceof ZSetValue) return F.TYPE_ZSET_2;
+  if (v instanceof StreamValue) return F.TYPE_STREAM_LISTPACKS_2;
   throw new Error(`cannot serialize a value of type ${v.type}`);
 }

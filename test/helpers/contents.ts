@@ -42,7 +42,8 @@ export async function readContents(port: number, databases = 16): Promise<KeyCon
           const pairs: string[][] = [];
           for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
           value = pairs.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
-        } else value = `unexpected type ${type}`;
+        } else if (type === 'stream') value = await call(c, 'XRANGE', key, '-', '+');
+        else value = `unexpected type ${type}`;
         out.push({ db, key, type, encoding, expireAt, value });
       }
     }
@@ -96,6 +97,13 @@ export function datasetCommands(): string[][] {
   cmds.push(['ZADD', 'z:longmember', '5', 'm'.repeat(100)]);
   cmds.push(['HSET', 'h:ttl', 'a', '1']);
   cmds.push(['PEXPIREAT', 'h:ttl', String(Date.now() + 7_200_000)]);
+  // Streams: several nodes with same and differing fields, deleted entries, an empty one.
+  for (let i = 1; i <= 250; i++) cmds.push(['XADD', 'x:big', `${1000 + i}-${i % 3}`, i % 40 < 30 ? 'f' : `g${i % 7}`, i % 5 === 0 ? String(i * 1000) : `val:${i}`, 'n', String(i)]);
+  cmds.push(['XDEL', 'x:big', '1003-0', '1100-1', '1200-2']);
+  cmds.push(['XADD', 'x:small', '18446744073709551614-1', 'k', 'v', 'bin', bin.slice(0, 30)]);
+  cmds.push(['XADD', 'x:empty', '5-5', 'a', '1']);
+  cmds.push(['XDEL', 'x:empty', '5-5']);
+  cmds.push(['XSETID', 'x:empty', '9-9', 'ENTRIESADDED', '7', 'MAXDELETEDID', '5-5']);
   cmds.push(['SELECT', '3']);
   cmds.push(['SET', 'in-db-3', 'three']);
   cmds.push(['LPUSH', 'list-db-3', 'x', 'y']);

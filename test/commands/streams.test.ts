@@ -1,0 +1,230 @@
+/**
+ * Streams against real Redis: replies and errors of every command, node boundaries and
+ * approximate trimming (which depend on Redis's listpack layout), randomized sequences,
+ * blocking reads, DUMP/RESTORE both ways, and persistence through DEBUG RELOAD.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { differential, runScript, withServers, type Command, type Script } from '../helpers/differential.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { startCairn, type RunningServer } from '../helpers/servers.js';
+
+/** n entries with explicit IDs, fields varying every `vary` entries (same fields compress in Redis's listpack). */
+function fill(key: string, n: number, vary = 0, from = 1): Command[] {
+  return Array.from({ length: n }, (_, i) => {
+    const k = from + i;
+    const field = vary > 0 ? `f${Math.floor(k / vary)}` : 'f';
+    return ['XADD', key, `${k}-1`, field, `v${k}`, 'g', String(k)];
+  });
+}
+
+const scripts: Script[] = [
+  // XADD and IDs
+  ['XADD s 1-1 a 1', 'XADD s 1-2 a 2 b 3', 'XADD s 1-* c 4', 'XADD s 2 d 5', 'XADD s 2-* e 6', 'XRANGE s - +', 'XLEN s', 'TYPE s', 'OBJECT ENCODING s'],
+  ['XADD s 0-0 a 1', 'XADD s 0-* a 1', 'XADD s 0-* a 2', 'XADD s 0 a 3', 'XADD s 0-1 a 4', 'XRANGE s - +', 'EXISTS s'],
+  ['XADD s 5-5 a 1', 'XADD s 5-5 a 1', 'XADD s 5-4 a 1', 'XADD s 4-9 a 1', 'XADD s 5-* a 1', 'XADD s 4-* a 1', 'XRANGE s - +'],
+  ['XADD s 18446744073709551615-18446744073709551614 a 1', 'XADD s 18446744073709551615-* a 2', '?XADD s * a 3', 'XADD s 18446744073709551615-* a 4', 'XRANGE s - +', 'XLEN s'],
+  ['XADD s 18446744073709551616-0 a 1', 'XADD s -1 a 1', 'XADD s 1-x a 1', 'XADD s 1-1-1 a 1', 'XADD s + a 1', 'XADD s - a 1', 'XADD s 01-1 a 1', 'XADD s " 7" a 1', 'XADD s +8-1 a 1', 'XRANGE s - +'],
+  ['XADD s 9--03 a 1', 'XADD s 10-0 a', 'XADD s 10-0', 'XADD s 10-0 a 1 b', 'XADD s NOMKSTREAM 1-1 a 1', 'EXISTS s', 'XADD s NOMKSTREAM', '?XADD s nomkstream * a 1'],
+  ['XADD s 1-1 a 1', 'XADD s NOMKSTREAM 2-1 a 1', 'XADD s MAXLEN 1 3-1 a 1', 'XRANGE s - +', 'XADD s MAXLEN = 0 4-1 a 1', 'XLEN s', 'EXISTS s', 'XRANGE s - +'],
+  ['XADD s MAXLEN -1 1-1 a 1', 'XADD s MAXLEN x 1-1 a 1', 'XADD s MAXLEN 1 MINID 1 1-1 a 1', 'XADD s LIMIT 10 1-1 a 1', 'XADD s MAXLEN 1 LIMIT 10 1-1 a 1', 'XADD s MAXLEN ~ 1 LIMIT -1 1-1 a 1', 'XADD s MINID x 1-1 a 1', 'XADD s MINID - 1-1 a 1', 'EXISTS s'],
+  ['XADD s MAXLEN', 'XADD s MAXLEN 1', 'XADD s MAXLEN ~ 1', 'XADD s MAXLEN ~ 1 *', 'XADD s FOO * a 1', 'XADD s * a 1 FOO'],
+  ['SET str x', 'XADD str * a 1', 'XRANGE str - +', 'XLEN str', 'XDEL str 1-1', 'XTRIM str MAXLEN 1', 'XREAD STREAMS str 0', 'XSETID str 1-1', 'LPUSH l x', 'XADD l 1-1 a 1'],
+  // XRANGE / XREVRANGE
+  [...fill('s', 10), 'XRANGE s - +', 'XRANGE s 3 5', 'XRANGE s 3-1 5-0', 'XRANGE s (3-1 (5-1', 'XRANGE s - + COUNT 3', 'XRANGE s - + COUNT 0', 'XRANGE s - + COUNT -1', 'XRANGE s 5 3'],
+  [...fill('s', 10), 'XREVRANGE s + -', 'XREVRANGE s 5 3', 'XREVRANGE s (5-1 (3-1', 'XREVRANGE s + - COUNT 2', 'XREVRANGE s 3 5', 'XREVRANGE s + - COUNT 0'],
+  [...fill('s', 3), 'XRANGE s (- +', 'XRANGE s - (+', 'XRANGE s (18446744073709551615-18446744073709551615 +', 'XRANGE s - (0-0', 'XRANGE s ( +', 'XRANGE s (x +', 'XRANGE s - + COUNT', 'XRANGE s - + COUNT x', 'XRANGE s - + FOO 1', 'XRANGE missing - +'],
+  [...fill('s', 3), 'XRANGE s 2 2', 'XRANGE s 18446744073709551615 +', 'XRANGE s 0 0', 'XRANGE s 1-1 1-1', 'XREVRANGE s 2 2', 'XRANGE s 00002 3', 'XRANGE s -1 +'],
+  // XDEL
+  [...fill('s', 5), 'XDEL s 2-1 4-1 9-9', 'XRANGE s - +', 'XDEL s 2-1', 'XLEN s', 'XDEL s 1-1 3-1 5-1', 'XLEN s', 'EXISTS s', 'XRANGE s - +', '?XADD s * a 1', 'XADD s 5-1 a 1'],
+  [...fill('s', 3), 'XDEL s 1-1 x', 'XLEN s', 'XDEL s', 'XDEL missing 1-1', 'XDEL missing x', 'XDEL s -', 'XDEL s +'],
+  // XTRIM, exact and approximate (whole nodes of stream-node-max-entries)
+  [...fill('s', 10), 'XTRIM s MAXLEN 7', 'XRANGE s - + COUNT 1', 'XTRIM s MAXLEN = 5', 'XLEN s', 'XTRIM s MINID 8', 'XRANGE s - +', 'XTRIM s MINID = 100', 'XLEN s', 'EXISTS s'],
+  [...fill('s', 250), 'XTRIM s MAXLEN ~ 180', 'XLEN s', 'XTRIM s MAXLEN ~ 140', 'XLEN s', 'XTRIM s MINID ~ 230', 'XLEN s', 'XRANGE s - + COUNT 1', 'XTRIM s MAXLEN ~ 0', 'XLEN s'],
+  [...fill('s', 350), 'XTRIM s MAXLEN ~ 0 LIMIT 150', 'XLEN s', 'XTRIM s MAXLEN ~ 0 LIMIT 99', 'XLEN s', 'XTRIM s MAXLEN ~ 10 LIMIT 0', 'XLEN s'],
+  [...fill('s', 10), 'XTRIM s', 'XTRIM s MAXLEN', 'XTRIM s FOO 1', 'XTRIM s MAXLEN 1 LIMIT 1', 'XTRIM s MAXLEN -1', 'XTRIM s MINID x', 'XTRIM s LIMIT 5', 'XTRIM missing MAXLEN 1', 'XTRIM missing FOO', 'XLEN s'],
+  // Node boundaries: by entries, by bytes, with same and differing fields
+  ['CONFIG SET stream-node-max-entries 7', ...fill('s', 40, 3), 'XTRIM s MAXLEN ~ 20', 'XLEN s', '?XADD s MAXLEN ~ 10 * a b', 'XLEN s', 'CONFIG SET stream-node-max-entries 100'],
+  ['CONFIG SET stream-node-max-bytes 300', ...fill('s', 60), 'XTRIM s MAXLEN ~ 30', 'XLEN s', 'XTRIM s MAXLEN ~ 1', 'XLEN s', 'CONFIG SET stream-node-max-bytes 4096', '%CONFIG GET stream-node-max-*'],
+  ['CONFIG SET stream-node-max-bytes 200', ...fill('s', 30, 4), ['XADD', 's', '31-1', 'big', 'x'.repeat(300)], ...fill('s', 10, 0, 40), 'XTRIM s MAXLEN ~ 5', 'XLEN s', 'CONFIG SET stream-node-max-bytes 4096'],
+  ['CONFIG SET stream-node-max-entries 0', ...fill('s', 150), 'XTRIM s MAXLEN ~ 5', 'XLEN s', 'CONFIG SET stream-node-max-entries 100'],
+  [...fill('s', 120), 'XDEL s 1-1 2-1 3-1', 'XTRIM s MAXLEN ~ 100', 'XLEN s', 'XTRIM s MINID ~ 110', 'XLEN s', 'XRANGE s - + COUNT 2'],
+  // XSETID
+  [...fill('s', 3), 'XSETID s 2-1', 'XSETID s 3-1', 'XSETID s 10-0', '?XADD s * a 1', 'XADD s 10-* a 2', 'XRANGE s 10 10'],
+  [...fill('s', 3), 'XDEL s 3-1', 'XSETID s 2-5', 'XADD s 2-6 a 1', 'XSETID s 100-0 ENTRIESADDED 2', 'XSETID s 100-0 ENTRIESADDED 10 MAXDELETEDID 50-0', 'XSETID s 100-0 MAXDELETEDID 200-0', 'XSETID s 100-0 ENTRIESADDED -1', 'XSETID s 100-0 FOO', 'XSETID missing 1-1', 'XSETID s x'],
+  // XREAD without blocking
+  [...fill('a', 3), ...fill('b', 2), 'XREAD STREAMS a b 0 0', 'XREAD COUNT 1 STREAMS a b 1-1 0', 'XREAD STREAMS a b $ $', 'XREAD STREAMS a 3-1', 'XREAD STREAMS missing 0', 'XREAD STREAMS a missing 0 0'],
+  [...fill('a', 3), 'XREAD STREAMS a', 'XREAD STREAMS a b 0', 'XREAD COUNT x STREAMS a 0', 'XREAD COUNT -1 STREAMS a 0', 'XREAD BLOCK -1 STREAMS a 0', 'XREAD BLOCK x STREAMS a 0', 'XREAD FOO STREAMS a 0', 'XREAD STREAMS a -', 'XREAD STREAMS a +', 'XREAD STREAMS a x', 'XREAD GROUP g c STREAMS a 0', 'XREAD NOACK STREAMS a 0', 'XREAD COUNT 1', 'XREAD BLOCK 10 STREAMS a 0'],
+  ['HELLO 3', ...fill('a', 2), 'XREAD STREAMS a 0', 'XREAD STREAMS a 9', 'XRANGE a - +'],
+  // Keyspace, transactions, commands table
+  [...fill('s', 3), 'EXPIRE s 100', 'XADD s 4-1 a 1', 'TTL s', 'COPY s c', 'XADD c 5-1 a 1', 'XLEN s', 'XLEN c', 'RENAME c d', 'XRANGE d 4 +', '~SCAN 0 TYPE stream', 'DEL s d', 'EXISTS s'],
+  ['MULTI', 'XADD s 1-1 a 1', 'XADD s 2-1 b 2', 'XRANGE s - +', 'XDEL s 1-1', 'XLEN s', 'EXEC'],
+  ['COMMAND INFO xadd xrange xrevrange xlen xdel xtrim xread xsetid', 'COMMAND GETKEYS xread COUNT 2 STREAMS a b 0 0', 'COMMAND GETKEYS xread STREAMS a 0'],
+];
+
+differential('streams: differential against real Redis', scripts);
+
+differential('stream keyspace events', [
+  [
+    'CONFIG SET notify-keyspace-events KEA',
+    'HELLO 3',
+    'PSUBSCRIBE __keyevent@0__:*',
+    'XADD s 1-1 a 1',
+    'XADD s MAXLEN 1 2-1 a 1',
+    'XDEL s 9-9',
+    'XDEL s 2-1',
+    'XTRIM s MAXLEN 0',
+    'XSETID s 5-5',
+    'PING',
+  ],
+]);
+
+const ENTRY_SIZES = ['a', 'bb', 'x'.repeat(70), '12', '-3', '99999999999'];
+
+/** Seeded random stream operations over a few keys. */
+function randomStreams(seed: number): Command[] {
+  let a = seed >>> 0;
+  const r = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const key = () => ['s1', 's2', 's3'][int(0, 2)]!;
+  const id = () => `${int(0, 400)}-${int(0, 3)}`;
+  const bound = () => ['-', '+', id(), `(${id()}`, String(int(0, 400))][int(0, 4)]!;
+  const fields = () => {
+    const n = int(1, 3);
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push(['f', 'g', 'h', '1'][r() < 0.7 ? i : int(0, 3)]!, ENTRY_SIZES[int(0, ENTRY_SIZES.length - 1)]!);
+    return out;
+  };
+  const script: Command[] = ['CONFIG SET stream-node-max-entries 10'];
+  let ms = 1;
+  for (let i = 0; i < 600; i++) {
+    const p = r();
+    if (p < 0.45) {
+      ms += int(0, 2);
+      const trim = r() < 0.15 ? [r() < 0.5 ? 'MAXLEN' : 'MINID', ['~', '=', ''][int(0, 2)]!, r() < 0.5 ? String(int(0, 60)) : `${ms - int(0, 40)}`].filter((x) => x !== '') : [];
+      script.push(['XADD', key(), ...trim, r() < 0.8 ? `${ms}-*` : id(), ...fields()]);
+    } else if (p < 0.55) script.push(['XRANGE', key(), bound(), bound(), ...(r() < 0.5 ? ['COUNT', String(int(0, 5))] : [])]);
+    else if (p < 0.62) script.push(['XREVRANGE', key(), bound(), bound(), ...(r() < 0.5 ? ['COUNT', String(int(0, 5))] : [])]);
+    else if (p < 0.72) script.push(['XDEL', key(), id(), id()]);
+    else if (p < 0.78) script.push(['XTRIM', key(), r() < 0.5 ? 'MAXLEN' : 'MINID', ['~', '='][int(0, 1)]!, r() < 0.5 ? String(int(0, 50)) : `${ms - int(0, 50)}`]);
+    else if (p < 0.86) script.push(['XLEN', key()]);
+    else if (p < 0.92) script.push(['XREAD', 'COUNT', String(int(1, 4)), 'STREAMS', key(), key(), id(), id()]);
+    else if (p < 0.95) script.push(['XSETID', key(), `${ms + int(-5, 5)}-0`]);
+    else script.push(['DEL', key()]);
+  }
+  script.push(['XRANGE', 's1', '-', '+'], ['XRANGE', 's2', '-', '+'], ['XRANGE', 's3', '-', '+'], 'CONFIG SET stream-node-max-entries 100');
+  return script;
+}
+
+describe('randomized stream sequences match Redis', () => {
+  const servers = withServers();
+  const seeds = Array.from({ length: Number(process.env.CAIRN_RANDOM_SEEDS ?? 5) }, (_, i) => i + 1);
+  for (const seed of seeds) it(`seed ${seed}`, () => runScript(servers, randomStreams(seed)));
+});
+
+describe('streams: blocking XREAD, DUMP/RESTORE interchange, DEBUG RELOAD', () => {
+  const servers = withServers(['--enable-debug-command', 'yes'], ['--enable-debug-command', 'yes']);
+
+  it('XREAD BLOCK is woken by XADD with the new entries only; $ means the last ID at call time', async () => {
+    for (const port of [servers.redis.port, servers.cairn.port]) {
+      const [reader, writer] = await Promise.all([RawClient.connect(port), RawClient.connect(port)]);
+      try {
+        await writer.call('FLUSHALL');
+        await writer.call('XADD', 's', '1-1', 'old', '1');
+        reader.write('*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$1\r\n$\r\n');
+        await new Promise((r) => setTimeout(r, 50));
+        assert.equal(await writer.call('XADD', 's', '2-1', 'new', '2'), '$3\r\n2-1\r\n');
+        assert.equal(await reader.read(), '*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$3\r\nnew\r\n$1\r\n2\r\n');
+        // A timeout answers a null array; COUNT limits what a wake-up returns.
+        assert.equal(await reader.call('XREAD', 'BLOCK', '30', 'STREAMS', 's', '$'), '*-1\r\n');
+        reader.write('*8\r\n$5\r\nXREAD\r\n$5\r\nCOUNT\r\n$1\r\n1\r\n$5\r\nBLOCK\r\n$4\r\n5000\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$3\r\n2-1\r\n');
+        await new Promise((r) => setTimeout(r, 50));
+        await writer.call('MULTI');
+        await writer.call('XADD', 's', '3-1', 'a', '1');
+        await writer.call('XADD', 's', '4-1', 'b', '1');
+        await writer.call('EXEC');
+        assert.equal(await reader.read(), '*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n');
+      } finally {
+        reader.close();
+        writer.close();
+      }
+    }
+  });
+
+  it('DUMP payloads of streams restore on the other server with the same entries and counters', async () => {
+    const setup: Command[] = [...fill('s', 260, 7), 'XDEL s 3-1 100-1 150-1', 'XTRIM s MAXLEN ~ 200', 'XSETID s 999-0 ENTRIESADDED 1000 MAXDELETEDID 150-1'];
+    await runScript(servers, [...setup, 'XLEN s']);
+    const [r, c] = await Promise.all([RawClient.connect(servers.redis.port), RawClient.connect(servers.cairn.port)]);
+    try {
+      for (const cmd of setup) await Promise.all([r.call(...(cmd as string[])), c.call(...(cmd as string[]))]);
+      const bulk = (reply: string) => reply.slice(reply.indexOf('\r\n') + 2, -2);
+      const [fromRedis, fromCairn] = [bulk(await r.call('DUMP', 's')), bulk(await c.call('DUMP', 's'))];
+      assert.equal(await c.call('RESTORE', 'copy', '0', fromRedis), '+OK\r\n');
+      assert.equal(await r.call('RESTORE', 'copy', '0', fromCairn), '+OK\r\n');
+      for (const q of [['XRANGE', 'copy', '-', '+'], ['XLEN', 'copy'], ['XADD', 'copy', '*', 'z', '1'], ['XTRIM', 'copy', 'MAXLEN', '~', '50'], ['XLEN', 'copy']]) {
+        const [a, b] = await Promise.all([r.call(...q), c.call(...q)]);
+        if (q[0] === 'XADD') assert.match(b, /^\$\d+\r\n\d+-0\r\n$/);
+        else assert.equal(b, a, q.join(' '));
+      }
+    } finally {
+      r.close();
+      c.close();
+    }
+  });
+
+  it('DEBUG RELOAD keeps streams, their node layout and counters', () =>
+    runScript(servers, [
+      ...fill('s', 230, 5),
+      'XDEL s 7-1 8-1',
+      'XSETID s 500-0 ENTRIESADDED 400 MAXDELETEDID 8-1',
+      'XADD e 1-1 a 1',
+      'XDEL e 1-1',
+      'DEBUG RELOAD',
+      'XLEN s',
+      'XLEN e',
+      'EXISTS e',
+      'XRANGE s - + COUNT 3',
+      'XADD s 500-* a 1',
+      'XTRIM s MAXLEN ~ 100',
+      'XLEN s',
+    ]));
+});
+
+describe('streams through ioredis', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startCairn();
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('an event log: XADD with auto IDs and capped length, XRANGE, XREVRANGE, blocking XREAD', async () => {
+    const r = new Redis({ port: server.port, lazyConnect: true });
+    const reader = new Redis({ port: server.port, lazyConnect: true });
+    await Promise.all([r.connect(), reader.connect()]);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await r.xadd('events', 'MAXLEN', '10', '*', 'type', 'click', 'n', String(i)))!);
+      assert.equal(await r.xlen('events'), 10);
+      const last = await r.xrevrange('events', '+', '-', 'COUNT', 1);
+      assert.deepEqual(last, [[ids[19], ['type', 'click', 'n', '19']]]);
+      assert.deepEqual((await r.xrange('events', '-', '+')).map(([id]) => id), ids.slice(10));
+      const pending = reader.xread('BLOCK', 5000, 'STREAMS', 'events', '$');
+      await new Promise((res) => setTimeout(res, 50));
+      const id = await r.xadd('events', '*', 'type', 'view');
+      assert.deepEqual(await pending, [['events', [[id, ['type', 'view']]]]]);
+      await assert.rejects(r.xadd('events', '1-1', 'a', 'b'), /equal or smaller than the target stream top item/);
+    } finally {
+      r.disconnect();
+      reader.disconnect();
+    }
+  });
+});
