@@ -24,7 +24,7 @@ function rps(port, n, pipeline, args) {
   const r = spawnSync('taskset', ['-c', '1', 'redis-benchmark', '-p', String(port), '-n', String(n), '-c', '50', '-P', String(pipeline), '--csv', ...args], {
     encoding: 'utf8',
   });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('"'));
+  const line = r.stdout.split('\n').find((l) => l.startsWith('"') && !l.startsWith('"test"'));
   if (!line) throw new Error(`redis-benchmark failed: ${r.stderr}`);
   return Number(line.split(',')[1].replaceAll('"', ''));
 }

@@ -18,7 +18,7 @@ import { functionCommands } from './functions.js';
 import { serverCommands } from './server.js';
 import { memoryCommands } from './memory.js';
 import { stringCommands } from './strings.js';
-import { streamCommands } from './streams.js';
+import { streamCommands, streamGroupCommands } from './streams.js';
 import { transactionCommands } from './transactions.js';
 
 export const allCommands: CommandDecl[] = [
@@ -31,6 +31,7 @@ export const allCommands: CommandDecl[] = [
   ...zsetCommands,
   ...geoCommands,
   ...streamCommands,
+  ...streamGroupCommands,
   ...keyCommands,
   ...persistenceCommands,
   ...expireCommands,

@@ -347,16 +347,30 @@ export interface GeneratedCommands {
   unwatch(...args: unknown[]): unknown;
   /** Monitors changes to keys to determine the execution of a transaction. */
   watch(...args: unknown[]): unknown;
+  /** Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL. */
+  xack(...args: unknown[]): unknown;
   /** Appends a new entry to a stream */
   xadd(...args: unknown[]): unknown;
+  /** Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer. */
+  xautoclaim(...args: unknown[]): unknown;
+  /** Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer. */
+  xclaim(...args: unknown[]): unknown;
   /** Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist. */
   xdel(...args: unknown[]): unknown;
+  /** A container for consumer groups commands */
+  xgroup(...args: unknown[]): unknown;
+  /** A container for stream introspection commands */
+  xinfo(...args: unknown[]): unknown;
   /** Return the number of entries in a stream */
   xlen(...args: unknown[]): unknown;
+  /** Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged. */
+  xpending(...args: unknown[]): unknown;
   /** Return a range of elements in a stream, with IDs matching the specified IDs interval */
   xrange(...args: unknown[]): unknown;
   /** Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block. */
   xread(...args: unknown[]): Promise<unknown>;
+  /** Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block. */
+  xreadgroup(...args: unknown[]): Promise<unknown>;
   /** Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE */
   xrevrange(...args: unknown[]): unknown;
   /** An internal command for replicating stream values */
@@ -604,11 +618,18 @@ export interface TransactionCommands {
   unsubscribe(...args: unknown[]): this;
   unwatch(...args: unknown[]): this;
   watch(...args: unknown[]): this;
+  xack(...args: unknown[]): this;
   xadd(...args: unknown[]): this;
+  xautoclaim(...args: unknown[]): this;
+  xclaim(...args: unknown[]): this;
   xdel(...args: unknown[]): this;
+  xgroup(...args: unknown[]): this;
+  xinfo(...args: unknown[]): this;
   xlen(...args: unknown[]): this;
+  xpending(...args: unknown[]): this;
   xrange(...args: unknown[]): this;
   xread(...args: unknown[]): this;
+  xreadgroup(...args: unknown[]): this;
   xrevrange(...args: unknown[]): this;
   xsetid(...args: unknown[]): this;
   xtrim(...args: unknown[]): this;

@@ -76,6 +76,18 @@ export class AofEncoder {
         this.command(['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y']);
       }
       this.command(['XSETID', key, idText(v.lastId), 'ENTRIESADDED', String(v.entriesAdded), 'MAXDELETEDID', idText(v.maxDeletedId)]);
+      for (const g of v.sortedGroups()) {
+        this.command(['XGROUP', 'CREATE', key, g.name, idText(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
+        for (const c of g.sortedConsumers()) {
+          if (c.pel.size === 0) {
+            this.command(['XGROUP', 'CREATECONSUMER', key, g.name, c.name]);
+            continue;
+          }
+          for (const [, nack] of c.pel) {
+            this.command(['XCLAIM', key, g.name, c.name, '0', idText(nack.id), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount), 'JUSTID', 'FORCE']);
+          }
+        }
+      }
     } else if (v instanceof ListValue) {
       this.batched('RPUSH', key, v.length, (i) => [v.at(i)]);
     } else if (v instanceof SetValue) {

@@ -15,7 +15,7 @@ import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
 import { HashValue } from '../store/hash.js';
 import { ZSetValue } from '../store/zset.js';
-import { StreamValue, keyToId, nodeFromListpack } from '../store/stream.js';
+import { Consumer, ConsumerGroup, PendingEntry, StreamValue, keyToId, nodeFromListpack } from '../store/stream.js';
 import { isIntegerString, parseDouble } from '../commands/util.js';
 
 /** V8's longest string: no value Cairn can hold decompresses to more. */
@@ -235,7 +235,8 @@ export class RdbDecoder {
       const node = nodeFromListpack(keyToId(key), readListpack(this.blob()));
       if (typeof node === 'string') this.fail(node);
       const last = stream.nodes[stream.nodes.length - 1];
-      if (last !== undefined && last.lastEntry.key >= node.entries[0]!.key) this.fail('stream nodes out of order');
+      const head = node.entries[0]!;
+      if (last !== undefined && last.lastEntry.cmp(head.ms, head.seq) >= 0) this.fail('stream nodes out of order');
       stream.loadNode(node);
       live += node.live;
     }
@@ -251,7 +252,33 @@ export class RdbDecoder {
       stream.refreshFirstId();
       stream.entriesAdded = length;
     }
-    if (this.length() > 0) this.fail('stream consumer groups are not supported by Cairn yet');
+    for (let n = this.length(); n > 0; n--) {
+      const name = this.string();
+      if (stream.groups.has(name)) this.fail('duplicate stream consumer group');
+      const lastId = { ms: this.lengthBig(), seq: this.lengthBig() };
+      const entriesRead = type >= F.TYPE_STREAM_LISTPACKS_2 ? BigInt.asIntN(64, this.lengthBig()) : stream.estimateDistance(lastId);
+      const group = new ConsumerGroup(name, lastId, entriesRead);
+      for (let p = this.length(); p > 0; p--) {
+        const key = this.src.view(16).toString('latin1');
+        const deliveryTime = Number(this.src.view(8).readBigInt64LE(0));
+        const deliveryCount = Number(this.lengthBig());
+        if (!group.pel.insert(key, new PendingEntry(keyToId(key), null, deliveryTime, deliveryCount))) this.fail('duplicate stream PEL entry');
+      }
+      for (let c = this.length(); c > 0; c--) {
+        const consumer = new Consumer(this.string(), Number(this.src.view(8).readBigInt64LE(0)));
+        if (type >= F.TYPE_STREAM_LISTPACKS_3) this.src.view(8); // active-time (Redis 7.2)
+        if (group.consumers.has(consumer.name)) this.fail('duplicate stream consumer');
+        for (let p = this.length(); p > 0; p--) {
+          const key = this.src.view(16).toString('latin1');
+          const nack = group.pel.get(key);
+          if (nack === undefined || nack.consumer !== null) this.fail('stream consumer PEL entry not in its group PEL');
+          nack.consumer = consumer;
+          consumer.pel.insert(key, nack);
+        }
+        group.consumers.set(consumer.name, consumer);
+      }
+      stream.groups.set(name, group);
+    }
     return stream;
   }
 

@@ -239,8 +239,36 @@ export class RdbEncoder {
       this.lengthBig(id.seq);
     }
     this.lengthBig(v.entriesAdded);
-    // Consumer groups: none (not supported yet).
-    this.length(0);
+    const groups = v.sortedGroups();
+    this.length(groups.length);
+    for (const g of groups) {
+      this.string(g.name);
+      this.lengthBig(g.lastId.ms);
+      this.lengthBig(g.lastId.seq);
+      // -1 (unknown) is written as the 64-bit length 2^64 - 1, as Redis's cast does.
+      this.lengthBig(BigInt.asUintN(64, g.entriesRead));
+      this.length(g.pel.size);
+      for (const [key, nack] of g.pel) {
+        this.raw(Buffer.from(key, 'latin1'));
+        this.int64LE(nack.deliveryTime);
+        this.lengthBig(BigInt(nack.deliveryCount));
+      }
+      const consumers = g.sortedConsumers();
+      this.length(consumers.length);
+      for (const c of consumers) {
+        this.string(c.name);
+        this.int64LE(c.seenTime);
+        this.length(c.pel.size);
+        for (const [key] of c.pel) this.raw(Buffer.from(key, 'latin1'));
+      }
+    }
+  }
+
+  /** Redis's rdbSaveMillisecondTime: 8 bytes, little-endian. */
+  private int64LE(v: number): void {
+    this.ensure(8);
+    this.buf.writeBigInt64LE(BigInt(v), this.pos);
+    this.pos += 8;
   }
 
   eof(): void {

@@ -133,11 +133,23 @@ const LP_OVERHEAD = 7;
 export const FLAG_DELETED = 1;
 export const FLAG_SAMEFIELDS = 2;
 
+/** One half of an ID: a number while exact (below 2^53), a bigint beyond (rare, explicit IDs). */
+export type IdPart = number | bigint;
+
+export function idPart(v: bigint): IdPart {
+  return v <= 9007199254740991n ? Number(v) : v;
+}
+
+/**
+ * An entry. Its ID is held as two numbers rather than an object of two bigints (a stream
+ * of a million entries would spend over 100 MB on them); number/bigint comparisons in JS
+ * are exact, and a part is a bigint only when it must be, so equal parts compare equal.
+ */
 export class StreamEntry {
   constructor(
-    readonly id: StreamId,
-    readonly key: string,
-    /** Field, value, field, value... */
+    readonly ms: IdPart,
+    readonly seq: IdPart,
+    /** Field, value, field, value... (field names shared with the node's master when equal). */
     readonly fields: string[],
     public flags: number,
     /** Bytes of this entry's listpack elements. */
@@ -146,6 +158,25 @@ export class StreamEntry {
 
   get deleted(): boolean {
     return (this.flags & FLAG_DELETED) !== 0;
+  }
+
+  get id(): StreamId {
+    return { ms: BigInt(this.ms), seq: BigInt(this.seq) };
+  }
+
+  /** The 16-byte key of this ID (for PELs). */
+  get key(): string {
+    return idKey(this.id);
+  }
+
+  /** "<ms>-<seq>", as replies show it. */
+  get text(): string {
+    return `${this.ms}-${this.seq}`;
+  }
+
+  /** Compares this entry's ID with (ms, seq). */
+  cmp(ms: IdPart, seq: IdPart): number {
+    return this.ms < ms ? -1 : this.ms > ms ? 1 : this.seq < seq ? -1 : this.seq > seq ? 1 : 0;
   }
 }
 
@@ -178,23 +209,23 @@ export class StreamNode {
     return this.entries[this.entries.length - 1]!;
   }
 
-  /** Index of the first entry with key >= k (entries.length if none). */
-  lowerBound(k: string): number {
+  /** Index of the first entry with ID >= (ms, seq) (entries.length if none). */
+  lowerBound(ms: IdPart, seq: IdPart): number {
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.entries[mid]!.key < k) lo = mid + 1;
+      if (this.entries[mid]!.cmp(ms, seq) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 }
 
-/** Estimated heap bytes: the stream object, and per entry its object, key, text and fields. */
+/** Estimated heap bytes: the stream object, per node, and per entry its object (a boxed ms included) and fields array. */
 const STREAM_BYTES = 200;
 const NODE_BYTES = 120;
-const ENTRY_BYTES = 96;
+const ENTRY_BYTES = 88;
 
 export interface StreamLimits {
   nodeMaxBytes: number;
@@ -212,9 +243,52 @@ export class StreamValue extends Measured implements AggregateValue {
   firstId: StreamId = ZERO_ID;
   maxDeletedId: StreamId = ZERO_ID;
   entriesAdded = 0n;
+  /** Consumer groups by name; iterate with sortedGroups() for Redis's order. */
+  groups = new Map<string, ConsumerGroup>();
 
   constructor() {
     super(STREAM_BYTES);
+  }
+
+  sortedGroups(): ConsumerGroup[] {
+    return [...this.groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Redis's streamLastValidID: the last live entry's ID, or lastId of an empty stream... as Redis: 0-0 when empty. */
+  lastValidId(): StreamId {
+    return this.edgeId(false) ?? ZERO_ID;
+  }
+
+  /** Redis's streamRangeHasTombstones. */
+  rangeHasTombstones(start: StreamId | null, end: StreamId | null): boolean {
+    const md = this.maxDeletedId;
+    if (this.length === 0 || (md.ms === 0n && md.seq === 0n)) return false;
+    if (compareIds(this.firstId, md) > 0) return false;
+    const s = start ?? ZERO_ID;
+    const e = end ?? MAX_ID;
+    return compareIds(s, md) <= 0 && compareIds(md, e) <= 0;
+  }
+
+  /** Redis's streamEstimateDistanceFromFirstEverEntry: an ID's logical read counter, or ENTRIES_READ_INVALID. */
+  estimateDistance(id: StreamId): bigint {
+    if (this.entriesAdded === 0n) return 0n;
+    if (this.length === 0 && compareIds(id, this.lastId) < 1) return this.entriesAdded;
+    const cmpLast = compareIds(id, this.lastId);
+    if (cmpLast === 0) return this.entriesAdded;
+    if (cmpLast > 0) return ENTRIES_READ_INVALID;
+    const cmpFirst = compareIds(id, this.firstId);
+    const md = this.maxDeletedId;
+    if ((md.ms === 0n && md.seq === 0n) || compareIds(md, this.firstId) < 0) {
+      if (cmpFirst < 0) return this.entriesAdded - BigInt(this.length);
+      if (cmpFirst === 0) return this.entriesAdded - BigInt(this.length) + 1n;
+    }
+    return ENTRIES_READ_INVALID;
+  }
+
+  /** The live entry with this ID, or undefined. */
+  entry(id: StreamId): StreamEntry | undefined {
+    const at = this.locate(id);
+    return at === null ? undefined : this.nodes[at.node]!.entries[at.index];
   }
 
   encoding(): string {
@@ -255,6 +329,8 @@ export class StreamValue extends Measured implements AggregateValue {
     const nfields = fields.length / 2;
     let same = nfields === node.masterFields.length;
     for (let i = 0; same && i < nfields; i++) if (fields[i * 2] !== node.masterFields[i]) same = false;
+    // Equal field names become the master's strings: one copy per node, not per entry.
+    if (same) for (let i = 0; i < nfields; i++) fields[i * 2] = node.masterFields[i]!;
     const flags = same ? FLAG_SAMEFIELDS : 0;
     let bytes = intElementSize(flags) + intElementSize(id.ms - node.master.ms) + intElementSize(id.seq - node.master.seq);
     if (same) {
@@ -265,7 +341,7 @@ export class StreamValue extends Measured implements AggregateValue {
       for (const f of fields) bytes += stringElementSize(f);
       bytes += intElementSize(nfields * 2 + 4);
     }
-    const entry = new StreamEntry(id, idKey(id), fields, flags, bytes);
+    const entry = new StreamEntry(idPart(id.ms), idPart(id.seq), fields, flags, bytes);
     node.entries.push(entry);
     node.live++;
     this.length++;
@@ -275,13 +351,13 @@ export class StreamValue extends Measured implements AggregateValue {
     this.account(entryHeapBytes(entry));
   }
 
-  /** Index of the first node whose last entry has key >= k. */
-  private nodeFor(k: string): number {
+  /** Index of the first node whose last entry has an ID >= (ms, seq). */
+  private nodeFor(ms: IdPart, seq: IdPart): number {
     let lo = 0;
     let hi = this.nodes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.nodes[mid]!.lastEntry.key < k) lo = mid + 1;
+      if (this.nodes[mid]!.lastEntry.cmp(ms, seq) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -291,14 +367,16 @@ export class StreamValue extends Measured implements AggregateValue {
   range(start: StreamId, end: StreamId, count: number): StreamEntry[] {
     const out: StreamEntry[] = [];
     if (compareIds(start, end) > 0) return out;
-    const startKey = idKey(start);
-    const endKey = idKey(end);
-    const firstNode = this.nodeFor(startKey);
+    const sms = idPart(start.ms);
+    const sseq = idPart(start.seq);
+    const ems = idPart(end.ms);
+    const eseq = idPart(end.seq);
+    const firstNode = this.nodeFor(sms, sseq);
     for (let n = firstNode; n < this.nodes.length; n++) {
       const node = this.nodes[n]!;
-      for (let i = n === firstNode ? node.lowerBound(startKey) : 0; i < node.entries.length; i++) {
+      for (let i = n === firstNode ? node.lowerBound(sms, sseq) : 0; i < node.entries.length; i++) {
         const e = node.entries[i]!;
-        if (e.key > endKey) return out;
+        if (e.cmp(ems, eseq) > 0) return out;
         if (e.deleted) continue;
         out.push(e);
         if (count > 0 && out.length >= count) return out;
@@ -311,17 +389,19 @@ export class StreamValue extends Measured implements AggregateValue {
   revRange(start: StreamId, end: StreamId, count: number): StreamEntry[] {
     const out: StreamEntry[] = [];
     if (compareIds(start, end) > 0) return out;
-    const startKey = idKey(start);
-    const endKey = idKey(end);
-    // The last entry with key <= endKey: just before the first entry > endKey.
-    let n = Math.min(this.nodeFor(endKey), this.nodes.length - 1);
+    const sms = idPart(start.ms);
+    const sseq = idPart(start.seq);
+    const ems = idPart(end.ms);
+    const eseq = idPart(end.seq);
+    // The last entry with ID <= end: just before the first entry > end.
+    let n = Math.min(this.nodeFor(ems, eseq), this.nodes.length - 1);
     for (; n >= 0; n--) {
       const node = this.nodes[n]!;
       let i = node.entries.length - 1;
-      while (i >= 0 && node.entries[i]!.key > endKey) i--;
+      while (i >= 0 && node.entries[i]!.cmp(ems, eseq) > 0) i--;
       for (; i >= 0; i--) {
         const e = node.entries[i]!;
-        if (e.key < startKey) return out;
+        if (e.cmp(sms, sseq) < 0) return out;
         if (e.deleted) continue;
         out.push(e);
         if (count > 0 && out.length >= count) return out;
@@ -332,14 +412,15 @@ export class StreamValue extends Measured implements AggregateValue {
 
   /** The live entry with this ID, and where it is. */
   private locate(id: StreamId): { node: number; index: number } | null {
-    const k = idKey(id);
-    const n = this.nodeFor(k);
+    const ms = idPart(id.ms);
+    const seq = idPart(id.seq);
+    const n = this.nodeFor(ms, seq);
     if (n >= this.nodes.length) return null;
     const node = this.nodes[n]!;
-    const i = node.lowerBound(k);
+    const i = node.lowerBound(ms, seq);
     if (i >= node.entries.length) return null;
     const e = node.entries[i]!;
-    if (e.key !== k || e.deleted) return null;
+    if (e.cmp(ms, seq) !== 0 || e.deleted) return null;
     return { node: n, index: i };
   }
 
@@ -395,13 +476,14 @@ export class StreamValue extends Measured implements AggregateValue {
    */
   trim(strategy: 'maxlen' | 'minid', maxlen: number, minid: StreamId, approx: boolean, limit: number): number {
     let deleted = 0;
-    const minKey = idKey(minid);
+    const minMs = idPart(minid.ms);
+    const minSeq = idPart(minid.seq);
     while (this.nodes.length > 0) {
       if (strategy === 'maxlen' && this.length <= maxlen) break;
       const node = this.nodes[0]!;
       const entries = node.live;
       if (limit > 0 && deleted + entries > limit) break;
-      const removeNode = strategy === 'maxlen' ? this.length - entries >= maxlen : node.lastEntry.key < minKey;
+      const removeNode = strategy === 'maxlen' ? this.length - entries >= maxlen : node.lastEntry.cmp(minMs, minSeq) < 0;
       if (removeNode) {
         this.removeNode(0);
         this.length -= entries;
@@ -411,7 +493,7 @@ export class StreamValue extends Measured implements AggregateValue {
       if (approx) break;
       let fromNode = 0;
       for (const e of node.entries) {
-        const stop = strategy === 'maxlen' ? this.length <= maxlen : e.key >= minKey;
+        const stop = strategy === 'maxlen' ? this.length <= maxlen : e.cmp(minMs, minSeq) >= 0;
         if (stop) break;
         if (!e.deleted) {
           e.flags |= FLAG_DELETED;
@@ -441,8 +523,23 @@ export class StreamValue extends Measured implements AggregateValue {
       const n = new StreamNode(node.master, node.masterFields);
       n.live = node.live;
       n.deleted = node.deleted;
-      for (const e of node.entries) n.entries.push(new StreamEntry(e.id, e.key, e.fields, e.flags, e.bytes));
+      for (const e of node.entries) n.entries.push(new StreamEntry(e.ms, e.seq, e.fields, e.flags, e.bytes));
       copy.nodes.push(n);
+    }
+    for (const g of this.groups.values()) {
+      const cg = new ConsumerGroup(g.name, g.lastId, g.entriesRead);
+      const consumers = new Map<Consumer, Consumer>();
+      for (const c of g.consumers.values()) {
+        const cc = new Consumer(c.name, c.seenTime);
+        consumers.set(c, cc);
+        cg.consumers.set(c.name, cc);
+      }
+      for (const [k, nack] of g.pel) {
+        const copyNack = new PendingEntry(nack.id, nack.consumer === null ? null : consumers.get(nack.consumer)!, nack.deliveryTime, nack.deliveryCount);
+        cg.pel.insert(k, copyNack);
+        copyNack.consumer?.pel.insert(k, copyNack);
+      }
+      copy.groups.set(cg.name, cg);
     }
     copy.bytes = copy.measure();
     return copy;
@@ -468,12 +565,14 @@ export function loadedEntry(node: StreamNode, id: StreamId, fields: string[], fl
     for (const f of fields) bytes += stringElementSize(f);
     bytes += intElementSize(nfields * 2 + 4);
   }
-  return new StreamEntry(id, idKey(id), fields, flags, bytes);
+  return new StreamEntry(idPart(id.ms), idPart(id.seq), fields, flags, bytes);
 }
 
 function entryHeapBytes(e: StreamEntry): number {
-  let n = ENTRY_BYTES + 2 * stringBytes(e.key) + 8 * e.fields.length;
-  for (const f of e.fields) n += stringBytes(f);
+  let n = ENTRY_BYTES + 8 * e.fields.length;
+  // Field names equal to the master's are the master's strings.
+  const shared = (e.flags & FLAG_SAMEFIELDS) !== 0;
+  for (let i = shared ? 1 : 0; i < e.fields.length; i += shared ? 2 : 1) n += stringBytes(e.fields[i]!);
   return n;
 }
 
@@ -596,7 +695,7 @@ export function nodeFromListpack(master: StreamId, items: string[]): StreamNode 
     if (int() === null) return 'stream entry without its element count';
     const entry = loadedEntry(node, id, fields, Number(flags));
     const prev = node.entries[node.entries.length - 1];
-    if (prev !== undefined && prev.key >= entry.key) return 'stream entries out of order';
+    if (prev !== undefined && prev.cmp(entry.ms, entry.seq) >= 0) return 'stream entries out of order';
     node.entries.push(entry);
     if (entry.deleted) node.deleted++;
     else node.live++;
@@ -604,4 +703,103 @@ export function nodeFromListpack(master: StreamId, items: string[]): StreamNode 
   if (BigInt(node.live) !== live || BigInt(node.deleted) !== deleted) return 'stream node counts do not match its entries';
   if (node.entries.length === 0) return 'empty listpack inside stream';
   return node;
+}
+
+// ---- Consumer groups ----
+
+/** Entries keyed by 16-byte ID keys, iterated in ID order (Redis's rax of a PEL). */
+export class SortedById<T> {
+  private readonly keys: string[] = [];
+  private readonly map = new Map<string, T>();
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: string): T | undefined {
+    return this.map.get(key);
+  }
+
+  private lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keys[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Adds key (false if present: nothing changes). */
+  insert(key: string, value: T): boolean {
+    if (this.map.has(key)) return false;
+    this.map.set(key, value);
+    const last = this.keys[this.keys.length - 1];
+    if (last === undefined || last < key) this.keys.push(key);
+    else this.keys.splice(this.lowerBound(key), 0, key);
+    return true;
+  }
+
+  delete(key: string): boolean {
+    if (!this.map.delete(key)) return false;
+    this.keys.splice(this.lowerBound(key), 1);
+    return true;
+  }
+
+  /** Keys >= from, in order. */
+  *from(key: string): Generator<[string, T]> {
+    for (let i = this.lowerBound(key); i < this.keys.length; i++) {
+      const k = this.keys[i]!;
+      yield [k, this.map.get(k)!];
+    }
+  }
+
+  firstKey(): string | undefined {
+    return this.keys[0];
+  }
+
+  lastKey(): string | undefined {
+    return this.keys[this.keys.length - 1];
+  }
+
+  *[Symbol.iterator](): Generator<[string, T]> {
+    for (const k of this.keys) yield [k, this.map.get(k)!];
+  }
+}
+
+/** A delivered, not yet acknowledged entry (Redis's streamNACK). */
+export class PendingEntry {
+  constructor(
+    readonly id: StreamId,
+    public consumer: Consumer | null,
+    public deliveryTime: number,
+    public deliveryCount: number,
+  ) {}
+}
+
+export class Consumer {
+  readonly pel = new SortedById<PendingEntry>();
+  constructor(
+    readonly name: string,
+    public seenTime: number,
+  ) {}
+}
+
+/** Redis's SCG_INVALID_ENTRIES_READ: the group's read counter is unknown. */
+export const ENTRIES_READ_INVALID = -1n;
+
+export class ConsumerGroup {
+  readonly pel = new SortedById<PendingEntry>();
+  readonly consumers = new Map<string, Consumer>();
+  constructor(
+    readonly name: string,
+    public lastId: StreamId,
+    public entriesRead: bigint,
+  ) {}
+
+  /** Consumers in name order (Redis keeps them in a rax). */
+  sortedConsumers(): Consumer[] {
+    return [...this.consumers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { differential, runScript, withServers, type Command, type Script } from '../helpers/differential.js';
-import { RawClient } from '../helpers/raw-client.js';
+import { RawClient, parseReply } from '../helpers/raw-client.js';
 import { startCairn, type RunningServer } from '../helpers/servers.js';
 
 /** n entries with explicit IDs, fields varying every `vary` entries (same fields compress in Redis's listpack). */
@@ -63,7 +63,40 @@ const scripts: Script[] = [
   ['COMMAND INFO xadd xrange xrevrange xlen xdel xtrim xread xsetid', 'COMMAND GETKEYS xread COUNT 2 STREAMS a b 0 0', 'COMMAND GETKEYS xread STREAMS a 0'],
 ];
 
+const groupScripts: Script[] = [
+  // XGROUP
+  [...fill('s', 5), 'XGROUP CREATE s g 0', 'XGROUP CREATE s g 0', 'XGROUP CREATE s h $', 'XGROUP CREATE s i 3-1 ENTRIESREAD 3', 'XGROUP CREATE s j 0 ENTRIESREAD -2', 'XGROUP CREATE s j 0 FOO', 'XINFO GROUPS s'],
+  ['XGROUP CREATE missing g 0', 'XGROUP CREATE missing g $ MKSTREAM', 'TYPE missing', 'XLEN missing', 'XINFO GROUPS missing', 'XGROUP CREATE missing g2 x', 'XGROUP CREATE str g 0 MKSTREAM', 'SET str x', 'XGROUP CREATE str g 0 MKSTREAM'],
+  [...fill('s', 5), 'XGROUP CREATE s g 0', 'XGROUP SETID s g 3-1', 'XGROUP SETID s g $ ENTRIESREAD 5', 'XGROUP SETID s g - ', 'XGROUP SETID s nog 0', 'XGROUP SETID s g 0 ENTRIESREAD x', 'XGROUP SETID s g 0 FOO 1', 'XGROUP SETID s g x', 'XINFO GROUPS s'],
+  [...fill('s', 5), 'XGROUP CREATE s g 0', 'XGROUP CREATECONSUMER s g alice', 'XGROUP CREATECONSUMER s g alice', 'XGROUP CREATECONSUMER s nog alice', 'XREADGROUP GROUP g bob STREAMS s >', 'XGROUP DELCONSUMER s g bob', 'XGROUP DELCONSUMER s g bob', 'XPENDING s g', 'XGROUP DESTROY s g', 'XGROUP DESTROY s g', 'XINFO GROUPS s'],
+  ['XGROUP', 'XGROUP HELP', 'XGROUP FOO', 'XGROUP CREATE s', 'XGROUP DESTROY s g x', 'XGROUP CREATECONSUMER s g', 'XGROUP DELCONSUMER missing g c', 'XGROUP help x'],
+  // XREADGROUP: new entries, history, NOACK, COUNT, errors
+  [...fill('s', 6), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a COUNT 2 STREAMS s >', 'XREADGROUP GROUP g b STREAMS s >', 'XREADGROUP GROUP g b STREAMS s >', 'XREADGROUP GROUP g a STREAMS s 0', 'XREADGROUP GROUP g a COUNT 1 STREAMS s 1-1', 'XREADGROUP GROUP g c STREAMS s 0', 'XPENDING s g', 'XINFO GROUPS s'],
+  [...fill('s', 4), 'XGROUP CREATE s g $', 'XREADGROUP GROUP g a STREAMS s >', 'XADD s 9-1 a 1', 'XREADGROUP GROUP g a NOACK STREAMS s >', 'XPENDING s g', 'XINFO GROUPS s', 'XGROUP SETID s g 0', 'XREADGROUP GROUP g b COUNT 2 STREAMS s >', 'XPENDING s g'],
+  [...fill('s', 4), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a STREAMS s >', 'XDEL s 2-1', 'XREADGROUP GROUP g a STREAMS s 0', 'XGROUP SETID s g 0', 'XREADGROUP GROUP g b STREAMS s >', 'XPENDING s g', 'XINFO GROUPS s'],
+  [...fill('s', 2), ...fill('t', 2), 'XGROUP CREATE s g 0', 'XGROUP CREATE t g $', 'XREADGROUP GROUP g a STREAMS s t > >', 'XREADGROUP GROUP g a STREAMS s t 0 0', 'XREADGROUP GROUP g a STREAMS s missing > >', 'XREADGROUP GROUP nog a STREAMS s >'],
+  [...fill('s', 2), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a STREAMS s $', 'XREADGROUP STREAMS s >', 'XREADGROUP GROUP g STREAMS s >', 'XREADGROUP GROUP g a STREAMS s', 'XREADGROUP GROUP g a STREAMS s > x', 'XREADGROUP GROUP g a STREAMS s x', 'XREAD STREAMS s >', 'XREADGROUP GROUP g a COUNT x STREAMS s >', 'XREADGROUP GROUP g a BLOCK 10 STREAMS s +'],
+  ['HELLO 3', ...fill('s', 3), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a STREAMS s >', 'XREADGROUP GROUP g a STREAMS s >', 'XINFO GROUPS s', 'XPENDING s g'],
+  // XACK
+  [...fill('s', 5), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a STREAMS s >', 'XACK s g 1-1 2-1 9-9', 'XACK s g 1-1', 'XACK s g x', 'XACK s nog 1-1', 'XACK missing g 1-1', 'XACK s g 3-1 x', 'XPENDING s g', 'SET str x', 'XACK str g 1-1'],
+  // XPENDING (deterministic parts: the summary, and the entries of the extended form with COUNT 0)
+  [...fill('s', 5), 'XGROUP CREATE s g 0', 'XPENDING s g', 'XREADGROUP GROUP g a COUNT 2 STREAMS s >', 'XREADGROUP GROUP g b STREAMS s >', 'XPENDING s g', 'XPENDING s g - + 0', 'XPENDING s g - + 0 a', 'XPENDING s g - + 10 nobody', 'XPENDING s nog', 'XPENDING missing g', 'XPENDING s g - +', 'XPENDING s g - + x', 'XPENDING s g x + 1', 'XPENDING s g IDLE x - + 1', 'XPENDING s g IDLE 5 - +', 'XPENDING s g (- + 1', 'XPENDING s g - (0-0 1'],
+  // XCLAIM / XAUTOCLAIM (min-idle 0, JUSTID or entries, deleted entries)
+  [...fill('s', 5), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a STREAMS s >', 'XCLAIM s g b 0 1-1 2-1 JUSTID', 'XCLAIM s g b 0 3-1', 'XPENDING s g', 'XCLAIM s g c 3600000 4-1', 'XCLAIM s g c 0 9-9', 'XCLAIM s g c 0 9-9 FORCE', 'XCLAIM s g c 0 5-1 RETRYCOUNT 7 JUSTID', 'XPENDING s g'],
+  [...fill('s', 5), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a COUNT 2 STREAMS s >', 'XCLAIM s g b 0 4-1 FORCE JUSTID', 'XCLAIM s g b 0 5-1 FORCE LASTID 5-1', 'XINFO GROUPS s', 'XDEL s 1-1', 'XCLAIM s g b 0 1-1 2-1', 'XPENDING s g', 'XCLAIM s g b x 1-1', 'XCLAIM s g b 0 1-1 FOO', 'XCLAIM s g b 0 1-1 IDLE x', 'XCLAIM s g b 0 1-1 TIME x', 'XCLAIM s g b 0 1-1 RETRYCOUNT x', 'XCLAIM s g b 0 1-1 LASTID x', 'XCLAIM s nog b 0 1-1', 'XCLAIM missing g b 0 1-1'],
+  [...fill('s', 8), 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a STREAMS s >', 'XAUTOCLAIM s g b 0 0 COUNT 3', 'XAUTOCLAIM s g b 0 4-1 COUNT 2 JUSTID', 'XDEL s 7-1 8-1', 'XAUTOCLAIM s g c 0 0', 'XPENDING s g', 'XAUTOCLAIM s g c 3600000 0', 'XAUTOCLAIM s g c 0 (6-1', 'XAUTOCLAIM s g c 0 0 COUNT 0', 'XAUTOCLAIM s g c 0 0 COUNT x', 'XAUTOCLAIM s g c x 0', 'XAUTOCLAIM s g c 0 x', 'XAUTOCLAIM s g c 0 0 FOO', 'XAUTOCLAIM s nog c 0 0', 'XAUTOCLAIM missing g c 0 0'],
+  // XINFO (parts without clocks), lag and entries-read through deletes and SETID
+  [...fill('s', 10), 'XGROUP CREATE s g 0', 'XGROUP CREATE s h $', 'XREADGROUP GROUP g a COUNT 3 STREAMS s >', 'XINFO GROUPS s', 'XDEL s 5-1', 'XINFO GROUPS s', 'XREADGROUP GROUP g a COUNT 4 STREAMS s >', 'XINFO GROUPS s', 'XADD s 20-1 a 1', 'XINFO GROUPS s', 'XGROUP SETID s h 2-1', 'XINFO GROUPS s', 'XTRIM s MAXLEN 3', 'XINFO GROUPS s', 'XINFO STREAM s'],
+  [...fill('s', 250, 9), 'XDEL s 10-1 150-1', 'XINFO STREAM s', 'XTRIM s MAXLEN ~ 120', 'XINFO STREAM s', 'XADD e 1-1 a 1', 'XDEL e 1-1', 'XINFO STREAM e', 'XINFO STREAM missing', 'XINFO STREAM s FOO', 'XINFO STREAM s FULL COUNT', 'XINFO STREAM s FULL COUNT x', 'XINFO GROUPS', 'XINFO CONSUMERS s nog', 'XINFO CONSUMERS missing g', 'XINFO HELP', 'XINFO FOO'],
+  ['CONFIG SET stream-node-max-entries 3', ...fill('s', 400), 'XINFO STREAM s', 'XDEL s 3-1 100-1 101-1 102-1', 'XTRIM s MINID 200-1', 'XINFO STREAM s', 'CONFIG SET stream-node-max-entries 100'],
+  ['CONFIG SET stream-node-max-entries 1', ...fill('s', 40), ['XADD', 's', '18446744073709551615-0', 'a', '1'], 'XINFO STREAM s', 'XADD t 1-1 a 1', 'XADD t 256-1 a 1', 'XADD t 65536-1 a 1', 'XADD t 65537-1 a 1', 'XADD t 65793-1 a 1', 'XINFO STREAM t', 'CONFIG SET stream-node-max-entries 100'],
+  // Persistence of groups, and the commands table
+  [...fill('s', 6), 'XGROUP CREATE s g 0', 'XGROUP CREATE s h 2-1 ENTRIESREAD 2', 'XREADGROUP GROUP g a COUNT 2 STREAMS s >', 'XREADGROUP GROUP g b COUNT 1 STREAMS s >', 'XGROUP CREATECONSUMER s h idle', 'DEBUG RELOAD', 'XPENDING s g', 'XPENDING s g - + 0', 'XINFO GROUPS s', 'XREADGROUP GROUP g a STREAMS s 0', 'XREADGROUP GROUP h c STREAMS s >'],
+  ['~COMMAND INFO xgroup xreadgroup xack xpending xclaim xautoclaim xinfo', 'COMMAND GETKEYS xreadgroup GROUP g c COUNT 1 STREAMS a b > >', 'COMMAND GETKEYS xgroup create k g 0', 'COMMAND GETKEYS xinfo stream k'],
+];
+
 differential('streams: differential against real Redis', scripts);
+differential('stream consumer groups: differential against real Redis', groupScripts, ['--enable-debug-command', 'yes'], ['--enable-debug-command', 'yes']);
 
 differential('stream keyspace events', [
   [
@@ -122,6 +155,51 @@ function randomStreams(seed: number): Command[] {
   script.push(['XRANGE', 's1', '-', '+'], ['XRANGE', 's2', '-', '+'], ['XRANGE', 's3', '-', '+'], 'CONFIG SET stream-node-max-entries 100');
   return script;
 }
+
+/** Seeded random consumer-group traffic: reads, acks, claims, deletes, group resets. */
+function randomGroups(seed: number): Command[] {
+  let a = seed >>> 0;
+  const r = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const group = () => ['g1', 'g2'][int(0, 1)]!;
+  const consumer = () => ['alice', 'bob', 'carol'][int(0, 2)]!;
+  let ms = 1;
+  const id = () => `${int(1, ms + 2)}-${int(0, 1)}`;
+  const script: Command[] = ['XGROUP CREATE s g1 0 MKSTREAM', 'XGROUP CREATE s g2 $'];
+  for (let i = 0; i < 500; i++) {
+    const p = r();
+    if (p < 0.3) {
+      ms += 1;
+      script.push(['XADD', 's', `${ms}-${int(0, 1)}`, 'f', String(i)]);
+    } else if (p < 0.45) script.push(['XREADGROUP', 'GROUP', group(), consumer(), 'COUNT', String(int(1, 4)), ...(r() < 0.15 ? ['NOACK'] : []), 'STREAMS', 's', r() < 0.8 ? '>' : id()]);
+    else if (p < 0.55) script.push(['XACK', 's', group(), id(), id()]);
+    else if (p < 0.62) script.push(['XCLAIM', 's', group(), consumer(), '0', id(), id(), ...(r() < 0.5 ? ['JUSTID'] : []), ...(r() < 0.2 ? ['FORCE'] : [])]);
+    else if (p < 0.68) script.push(['XAUTOCLAIM', 's', group(), consumer(), '0', id(), 'COUNT', String(int(1, 5)), ...(r() < 0.5 ? ['JUSTID'] : [])]);
+    else if (p < 0.74) script.push(['XDEL', 's', id()]);
+    else if (p < 0.78) script.push(['XTRIM', 's', 'MAXLEN', String(int(5, 30))]);
+    else if (p < 0.83) script.push(['XPENDING', 's', group()]);
+    else if (p < 0.88) script.push(['XINFO', 'GROUPS', 's']);
+    else if (p < 0.91) script.push(['XGROUP', 'SETID', 's', group(), r() < 0.5 ? '$' : id()]);
+    else if (p < 0.93) script.push(['XGROUP', 'DELCONSUMER', 's', group(), consumer()]);
+    else if (p < 0.95) script.push(['XGROUP', 'CREATECONSUMER', 's', group(), consumer()]);
+    else if (p < 0.97) script.push(['XINFO', 'STREAM', 's']);
+    else script.push(['XPENDING', 's', group(), '-', '+', '0']);
+  }
+  script.push('XINFO GROUPS s', 'XPENDING s g1', 'XPENDING s g2');
+  return script;
+}
+
+describe('randomized consumer-group sequences match Redis', () => {
+  const servers = withServers();
+  const seeds = Array.from({ length: Number(process.env.CAIRN_RANDOM_SEEDS ?? 5) }, (_, i) => i + 1);
+  for (const seed of seeds) it(`seed ${seed}`, () => runScript(servers, randomGroups(seed)));
+});
 
 describe('randomized stream sequences match Redis', () => {
   const servers = withServers();
@@ -195,6 +273,99 @@ describe('streams: blocking XREAD, DUMP/RESTORE interchange, DEBUG RELOAD', () =
       'XTRIM s MAXLEN ~ 100',
       'XLEN s',
     ]));
+});
+
+describe('consumer groups: clocks, blocking reads', () => {
+  const servers = withServers();
+
+  /** Replies with every integer that is a clock reading (ms since the epoch or idle ms) replaced. */
+  async function both(cmds: string[][], clocks: (path: number[]) => boolean): Promise<void> {
+    const [r, c] = await Promise.all([RawClient.connect(servers.redis.port), RawClient.connect(servers.cairn.port)]);
+    try {
+      await Promise.all([r.call('FLUSHALL'), c.call('FLUSHALL')]);
+      for (const cmd of cmds) {
+        const [a, b] = await Promise.all([r.call(...cmd), c.call(...cmd)]);
+        const mask = (v: unknown, path: number[]): unknown => {
+          if (Array.isArray(v)) return v.map((x, i) => mask(x, [...path, i]));
+          if (typeof v === 'number' && clocks(path)) return 'clock';
+          return v;
+        };
+        assert.deepEqual(mask(parseReply(b), []), mask(parseReply(a), []), cmd.join(' '));
+      }
+    } finally {
+      r.close();
+      c.close();
+    }
+  }
+
+  it('XPENDING extended, XINFO CONSUMERS and XINFO STREAM FULL match Redis but for the clocks', async () => {
+    const setup = [
+      ...(fill('s', 6) as string[][]),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '5-1', 'RETRYCOUNT', '9'],
+    ];
+    // XPENDING rows are [id, consumer, idle, count]: the idle time (index 2) is a clock.
+    await both([...setup, ['XPENDING', 's', 'g', '-', '+', '10'], ['XPENDING', 's', 'g', 'IDLE', '0', '-', '+', '10', 'alice']], (p) => p[1] === 2);
+    // XINFO CONSUMERS: name, pending, idle (index 5 of each map).
+    await both([...setup, ['XINFO', 'CONSUMERS', 's', 'g']], (p) => p[1] === 5);
+    // XINFO STREAM FULL: delivery times in the PELs and seen-times of the consumers.
+    await both([...setup, ['XINFO', 'STREAM', 's', 'FULL'], ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', '2']], (p) => {
+      // The reply is a flat map; 'groups' is its 9th pair (value at 17), each group a flat map
+      // whose 'pending' value is at 11 and 'consumers' at 13; a consumer's seen-time is at 3
+      // and its 'pending' at 7.
+      if (p[0] !== 17) return false;
+      if (p.length === 5 && p[2] === 11 && p[4] === 2) return true; // [id, consumer, delivery time, count]
+      if (p.length === 5 && p[2] === 13 && p[4] === 3) return true; // seen-time
+      if (p.length === 7 && p[2] === 13 && p[4] === 7 && p[6] === 1) return true; // [id, delivery time, count]
+      return false;
+    });
+  });
+
+  it('XPENDING IDLE and XCLAIM/XAUTOCLAIM min-idle-time see delivery times', async () => {
+    for (const port of [servers.redis.port, servers.cairn.port]) {
+      const c = await RawClient.connect(port);
+      try {
+        await c.call('FLUSHALL');
+        for (const cmd of fill('s', 3) as string[][]) await c.call(...cmd);
+        await c.call('XGROUP', 'CREATE', 's', 'g', '0');
+        await c.call('XREADGROUP', 'GROUP', 'g', 'a', 'STREAMS', 's', '>');
+        assert.equal(await c.call('XPENDING', 's', 'g', 'IDLE', '60000', '-', '+', '10'), '*0\r\n');
+        assert.equal(await c.call('XCLAIM', 's', 'g', 'b', '60000', '1-1', 'JUSTID'), '*0\r\n');
+        await new Promise((r) => setTimeout(r, 60));
+        assert.equal(await c.call('XCLAIM', 's', 'g', 'b', '50', '1-1', 'JUSTID'), '*1\r\n$3\r\n1-1\r\n');
+        assert.equal(await c.call('XAUTOCLAIM', 's', 'g', 'c', '50', '0', 'JUSTID'), '*3\r\n$3\r\n0-0\r\n*2\r\n$3\r\n2-1\r\n$3\r\n3-1\r\n*0\r\n');
+        // XCLAIM IDLE sets the idle time it is told.
+        await c.call('XCLAIM', 's', 'g', 'd', '0', '1-1', 'IDLE', '500000', 'JUSTID');
+        const rows = parseReply(await c.call('XPENDING', 's', 'g', 'IDLE', '400000', '-', '+', '10')) as unknown[][];
+        assert.deepEqual(rows.map((row) => [row[0], row[1]]), [['1-1', 'd']]);
+        assert.ok((rows[0]![2] as number) >= 500000 && (rows[0]![2] as number) < 510000);
+      } finally {
+        c.close();
+      }
+    }
+  });
+
+  it('XREADGROUP BLOCK is served by XADD, records the delivery, and times out with a null array', async () => {
+    for (const port of [servers.redis.port, servers.cairn.port]) {
+      const [reader, writer] = await Promise.all([RawClient.connect(port), RawClient.connect(port)]);
+      try {
+        await writer.call('FLUSHALL');
+        await writer.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+        reader.write('*9\r\n$10\r\nXREADGROUP\r\n$5\r\nGROUP\r\n$1\r\ng\r\n$1\r\nc\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$1\r\n>\r\n');
+        await new Promise((r) => setTimeout(r, 50));
+        await writer.call('XADD', 's', '7-1', 'k', 'v');
+        assert.equal(await reader.read(), '*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n7-1\r\n*2\r\n$1\r\nk\r\n$1\r\nv\r\n');
+        assert.equal(await writer.call('XPENDING', 's', 'g'), '*4\r\n:1\r\n$3\r\n7-1\r\n$3\r\n7-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n');
+        assert.equal(await reader.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '30', 'STREAMS', 's', '>'), '*-1\r\n');
+      } finally {
+        reader.close();
+        writer.close();
+      }
+    }
+  });
 });
 
 describe('streams through ioredis', () => {

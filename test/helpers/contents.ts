@@ -42,7 +42,17 @@ export async function readContents(port: number, databases = 16): Promise<KeyCon
           const pairs: string[][] = [];
           for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
           value = pairs.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
-        } else if (type === 'stream') value = await call(c, 'XRANGE', key, '-', '+');
+        } else if (type === 'stream') {
+          // Entries, and each group's position, counters and pending entries (without clocks).
+          const groups = (await call(c, 'XINFO', 'GROUPS', key)) as unknown[][];
+          const pending = [];
+          for (const g of groups) {
+            const name = g[1] as string;
+            const rows = (await call(c, 'XPENDING', key, name, '-', '+', '1000000')) as unknown[][];
+            pending.push([name, await call(c, 'XPENDING', key, name), rows.map((r) => [r[0], r[1], r[3]])]);
+          }
+          value = { entries: await call(c, 'XRANGE', key, '-', '+'), groups, pending };
+        }
         else value = `unexpected type ${type}`;
         out.push({ db, key, type, encoding, expireAt, value });
       }
@@ -104,6 +114,15 @@ export function datasetCommands(): string[][] {
   cmds.push(['XADD', 'x:empty', '5-5', 'a', '1']);
   cmds.push(['XDEL', 'x:empty', '5-5']);
   cmds.push(['XSETID', 'x:empty', '9-9', 'ENTRIESADDED', '7', 'MAXDELETEDID', '5-5']);
+  // Consumer groups: pending entries in several consumers, an idle consumer, an unknown read counter.
+  cmds.push(['XGROUP', 'CREATE', 'x:big', 'workers', '0']);
+  cmds.push(['XGROUP', 'CREATE', 'x:big', 'audit', '1100-0', 'ENTRIESREAD', '-1']);
+  cmds.push(['XREADGROUP', 'GROUP', 'workers', 'alice', 'COUNT', '30', 'STREAMS', 'x:big', '>']);
+  cmds.push(['XREADGROUP', 'GROUP', 'workers', 'bob', 'COUNT', '5', 'STREAMS', 'x:big', '>']);
+  cmds.push(['XACK', 'x:big', 'workers', '1001-1', '1002-2', '1010-1']);
+  cmds.push(['XCLAIM', 'x:big', 'workers', 'carol', '0', '1004-1', '1005-2', 'JUSTID']);
+  cmds.push(['XGROUP', 'CREATECONSUMER', 'x:big', 'audit', 'nobody']);
+  cmds.push(['XGROUP', 'CREATE', 'x:empty', 'g', '$']);
   cmds.push(['SELECT', '3']);
   cmds.push(['SET', 'in-db-3', 'three']);
   cmds.push(['LPUSH', 'list-db-3', 'x', 'y']);
