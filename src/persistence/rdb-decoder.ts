@@ -235,8 +235,8 @@ export class RdbDecoder {
       const node = nodeFromListpack(keyToId(key), readListpack(this.blob()));
       if (typeof node === 'string') this.fail(node);
       const last = stream.nodes[stream.nodes.length - 1];
-      const head = node.entries[0]!;
-      if (last !== undefined && last.lastEntry.cmp(head.ms, head.seq) >= 0) this.fail('stream nodes out of order');
+      const head = node.entryAt(0);
+      if (last !== undefined && last.cmpLast(head.ms, head.seq) >= 0) this.fail('stream nodes out of order');
       stream.loadNode(node);
       live += node.live;
     }

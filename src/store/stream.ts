@@ -1,18 +1,20 @@
 /**
- * Streams, laid out as Redis lays them out: a sequence of nodes, each standing for one
- * listpack of Redis's stream encoding (a master entry, then entries whose IDs are deltas
- * from the master ID and whose field names are omitted when equal to the master's).
+ * Streams, laid out as Redis lays them out: a sequence of nodes, each holding the bytes of
+ * one listpack of Redis's stream encoding (entries whose IDs are deltas from the node's
+ * master ID, field names omitted when equal to the master's, small numbers as integers).
+ * Entries are packed, not objects: a node is a Buffer and the offsets of its entries, and
+ * an entry is decoded when a command reads it (StreamEntry is such a decoded view).
  *
- * The layout is not only for the RDB file (persistence writes each node as the listpack
- * Redis would hold): it decides replies. A new node starts when the last one reaches
+ * The layout is not only for the RDB file (persistence writes each node's bytes behind the
+ * master entry): it decides replies. A new node starts when the last one reaches
  * stream-node-max-entries entries or stream-node-max-bytes bytes, and approximate trimming
  * (MAXLEN ~, MINID ~) removes whole nodes only, so XLEN after an approximate trim is
- * Redis's only if the nodes are cut where Redis cuts them. Each node therefore keeps the
- * byte size its listpack would have, from the listpack encoding rules.
+ * Redis's only if the nodes are cut where Redis cuts them.
  *
  * Deleted entries stay in their node, flagged, as in Redis, until the node is emptied.
  * Lookups binary-search the nodes by their last ID, then the entries inside one node:
- * O(log n) for a range start, O(node) for a delete, O(1) amortized for an append.
+ * O(log n) for a range start, O(1) for a delete (a flag byte), O(1) amortized for an
+ * append, O(nodes) to drop a node.
  */
 import type { AggregateValue } from './keyspace.js';
 import { Measured, stringBytes } from './memory.js';
@@ -141,19 +143,17 @@ export function idPart(v: bigint): IdPart {
 }
 
 /**
- * An entry. Its ID is held as two numbers rather than an object of two bigints (a stream
- * of a million entries would spend over 100 MB on them); number/bigint comparisons in JS
- * are exact, and a part is a bigint only when it must be, so equal parts compare equal.
+ * An entry as read from its node: a decoded copy. IDs are two numbers (bigints only past
+ * 2^53, from explicit IDs); number/bigint comparisons in JS are exact, and a part is a
+ * bigint only when it must be, so equal parts compare equal.
  */
 export class StreamEntry {
   constructor(
     readonly ms: IdPart,
     readonly seq: IdPart,
-    /** Field, value, field, value... (field names shared with the node's master when equal). */
+    /** Field, value, field, value... */
     readonly fields: string[],
-    public flags: number,
-    /** Bytes of this entry's listpack elements. */
-    readonly bytes: number,
+    readonly flags: number,
   ) {}
 
   get deleted(): boolean {
@@ -173,59 +173,382 @@ export class StreamEntry {
   get text(): string {
     return `${this.ms}-${this.seq}`;
   }
+}
 
-  /** Compares this entry's ID with (ms, seq). */
-  cmp(ms: IdPart, seq: IdPart): number {
-    return this.ms < ms ? -1 : this.ms > ms ? 1 : this.seq < seq ? -1 : this.seq > seq ? 1 : 0;
+/** a + b for ID parts: exact in numbers below 2^53, else unsigned 64-bit arithmetic. */
+function addPart(a: IdPart, b: IdPart): IdPart {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const sum = a + b;
+    if (Number.isSafeInteger(sum) && sum >= 0) return sum;
+  }
+  return idPart(BigInt.asUintN(64, BigInt(a) + BigInt(b)));
+}
+
+/** a - b as the int64 Redis stores for a delta. */
+function deltaPart(a: IdPart, b: IdPart): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return BigInt.asIntN(64, BigInt(a) - BigInt(b));
+}
+
+function cmpParts(ams: IdPart, aseq: IdPart, bms: IdPart, bseq: IdPart): number {
+  return ams < bms ? -1 : ams > bms ? 1 : aseq < bseq ? -1 : aseq > bseq ? 1 : 0;
+}
+
+// ---- Listpack element encoding and decoding ----
+
+/** Writes the backlen of an element of l bytes at pos; returns the position after it. */
+function writeBacklen(buf: Buffer, pos: number, l: number): number {
+  if (l <= 127) buf[pos++] = l;
+  else if (l < 16383) {
+    buf[pos++] = l >> 7;
+    buf[pos++] = (l & 127) | 128;
+  } else if (l < 2097151) {
+    buf[pos++] = l >> 14;
+    buf[pos++] = ((l >> 7) & 127) | 128;
+    buf[pos++] = (l & 127) | 128;
+  } else if (l < 268435455) {
+    buf[pos++] = l >> 21;
+    buf[pos++] = ((l >> 14) & 127) | 128;
+    buf[pos++] = ((l >> 7) & 127) | 128;
+    buf[pos++] = (l & 127) | 128;
+  } else {
+    buf[pos++] = l >>> 28;
+    buf[pos++] = ((l >> 21) & 127) | 128;
+    buf[pos++] = ((l >> 14) & 127) | 128;
+    buf[pos++] = ((l >> 7) & 127) | 128;
+    buf[pos++] = (l & 127) | 128;
+  }
+  return pos;
+}
+
+/** Writes an integer element at pos (room checked by the caller); returns the next position. */
+function writeInt(buf: Buffer, pos: number, v: number | bigint): number {
+  const start = pos;
+  const n = Number(v);
+  if (n >= 0 && n <= 127) buf[pos++] = n;
+  else if (n >= -4096 && n <= 4095) {
+    const u = n & 0x1fff;
+    buf[pos++] = 0xc0 | (u >> 8);
+    buf[pos++] = u & 0xff;
+  } else if (n >= -32768 && n <= 32767) {
+    buf[pos++] = 0xf1;
+    buf.writeInt16LE(n, pos);
+    pos += 2;
+  } else if (n >= -8388608 && n <= 8388607) {
+    buf[pos++] = 0xf2;
+    buf.writeIntLE(n, pos, 3);
+    pos += 3;
+  } else if (n >= -2147483648 && n <= 2147483647) {
+    buf[pos++] = 0xf3;
+    buf.writeInt32LE(n, pos);
+    pos += 4;
+  } else {
+    buf[pos++] = 0xf4;
+    buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), pos);
+    pos += 8;
+  }
+  return writeBacklen(buf, pos, pos - start);
+}
+
+/** Writes a string element (as an integer when it reads as one, as Redis does). */
+function writeString(buf: Buffer, pos: number, s: string): number {
+  const asInt = listpackInt(s);
+  if (asInt !== null) return writeInt(buf, pos, asInt);
+  const start = pos;
+  const len = s.length;
+  if (len < 64) buf[pos++] = 0x80 | len;
+  else if (len < 4096) {
+    buf[pos++] = 0xe0 | (len >> 8);
+    buf[pos++] = len & 0xff;
+  } else {
+    buf[pos++] = 0xf0;
+    buf.writeUInt32LE(len, pos);
+    pos += 4;
+  }
+  pos += buf.latin1Write(s, pos, len);
+  return writeBacklen(buf, pos, pos - start);
+}
+
+/** Where the element read last ended (set by readInt and readElement). */
+let next = 0;
+
+function skipBacklen(pos: number, l: number): number {
+  return pos + l + (l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5);
+}
+
+/** The integer element at pos; null if it is a string. */
+function readInt(buf: Buffer, pos: number): number | bigint | null {
+  const b = buf[pos]!;
+  if (b < 0x80) {
+    next = pos + 2;
+    return b;
+  }
+  if ((b & 0xe0) === 0xc0) {
+    next = pos + 3;
+    const u = ((b & 0x1f) << 8) | buf[pos + 1]!;
+    return u >= 4096 ? u - 8192 : u;
+  }
+  switch (b) {
+    case 0xf1:
+      next = skipBacklen(pos, 3);
+      return buf.readInt16LE(pos + 1);
+    case 0xf2:
+      next = skipBacklen(pos, 4);
+      return buf.readIntLE(pos + 1, 3);
+    case 0xf3:
+      next = skipBacklen(pos, 5);
+      return buf.readInt32LE(pos + 1);
+    case 0xf4: {
+      next = skipBacklen(pos, 9);
+      const v = buf.readBigInt64LE(pos + 1);
+      return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+    }
+    default:
+      return null;
   }
 }
 
+/** The element at pos as a string (integers in decimal). */
+function readElement(buf: Buffer, pos: number): string {
+  const asInt = readInt(buf, pos);
+  if (asInt !== null) return String(asInt);
+  const b = buf[pos]!;
+  let len: number;
+  let data: number;
+  if ((b & 0xc0) === 0x80) {
+    len = b & 0x3f;
+    data = pos + 1;
+  } else if ((b & 0xf0) === 0xe0) {
+    len = ((b & 0x0f) << 8) | buf[pos + 1]!;
+    data = pos + 2;
+  } else {
+    len = buf.readUInt32LE(pos + 1);
+    data = pos + 5;
+  }
+  next = skipBacklen(pos, data - pos + len);
+  return buf.latin1Slice(data, data + len);
+}
+
+/** The listpack bytes of a node, entries packed one after another. */
 export class StreamNode {
-  readonly entries: StreamEntry[] = [];
+  /** The elements of the entries (after the master entry), in bytes [0, used). */
+  private buf: Buffer;
+  used = 0;
+  /** Offset in buf of each entry's first (flags) element. */
+  private offsets: number[] = [];
   /** Live entries (the master entry's count). */
   live = 0;
   /** Entries flagged deleted (the master entry's deleted). */
   deleted = 0;
+  readonly masterMs: IdPart;
+  readonly masterSeq: IdPart;
+  /** The last entry's ID (deleted or not): what nodes are searched by. */
+  lastMs: IdPart;
+  lastSeq: IdPart;
+
   constructor(
     readonly master: StreamId,
     readonly masterFields: string[],
-  ) {}
+    capacity = 128,
+  ) {
+    this.masterMs = idPart(master.ms);
+    this.masterSeq = idPart(master.seq);
+    this.lastMs = this.masterMs;
+    this.lastSeq = this.masterSeq;
+    this.buf = Buffer.allocUnsafeSlow(capacity);
+  }
 
-  /** Bytes of the master entry's elements other than its counters. */
-  private masterFieldBytes(): number {
-    let n = intElementSize(this.masterFields.length) + intElementSize(0);
-    for (const f of this.masterFields) n += stringElementSize(f);
+  /** Entries held, deleted ones included. */
+  get count(): number {
+    return this.offsets.length;
+  }
+
+  /** Heap the node holds beyond its fixed part. */
+  get heapBytes(): number {
+    let n = this.buf.length + 8 * this.offsets.length;
+    for (const f of this.masterFields) n += stringBytes(f);
     return n;
   }
 
   /** lpBytes of the listpack Redis would hold for this node. */
   get bytes(): number {
-    let n = LP_OVERHEAD + intElementSize(this.live) + intElementSize(this.deleted) + this.masterFieldBytes();
-    for (const e of this.entries) n += e.bytes;
-    return n;
+    let n = LP_OVERHEAD + intElementSize(this.live) + intElementSize(this.deleted) + intElementSize(this.masterFields.length) + intElementSize(0);
+    for (const f of this.masterFields) n += stringElementSize(f);
+    return n + this.used;
   }
 
-  get lastEntry(): StreamEntry {
-    return this.entries[this.entries.length - 1]!;
+  /** The entries' bytes (for the RDB file). */
+  get data(): Buffer {
+    return this.buf.subarray(0, this.used);
   }
 
-  /** Index of the first entry with ID >= (ms, seq) (entries.length if none). */
+  /** Makes room for `extra` more bytes; returns the growth of the buffer. */
+  private reserve(extra: number): number {
+    if (this.used + extra <= this.buf.length) return 0;
+    const size = Math.max(this.used + extra, this.buf.length * 2);
+    const grown = Buffer.allocUnsafeSlow(size);
+    this.buf.copy(grown, 0, 0, this.used);
+    const delta = size - this.buf.length;
+    this.buf = grown;
+    return delta;
+  }
+
+  /** Gives back spare capacity once no entry will be added (a newer node took over). Returns the change in bytes. */
+  seal(): number {
+    if (this.buf.length === this.used) return 0;
+    const exact = Buffer.allocUnsafeSlow(Math.max(1, this.used));
+    this.buf.copy(exact, 0, 0, this.used);
+    const delta = exact.length - this.buf.length;
+    this.buf = exact;
+    return delta;
+  }
+
+  /**
+   * Appends an entry (ID above the last; fields name, value...). Returns the growth of the
+   * buffer, for the memory figures.
+   */
+  push(ms: IdPart, seq: IdPart, fields: string[], flags: number): number {
+    let room = 60;
+    for (const f of fields) room += f.length + 10;
+    const grown = this.reserve(room);
+    const buf = this.buf;
+    let pos = this.used;
+    this.offsets.push(pos);
+    const nfields = fields.length / 2;
+    pos = writeInt(buf, pos, flags);
+    pos = writeInt(buf, pos, deltaPart(ms, this.masterMs));
+    pos = writeInt(buf, pos, deltaPart(seq, this.masterSeq));
+    if (flags & FLAG_SAMEFIELDS) {
+      for (let i = 1; i < fields.length; i += 2) pos = writeString(buf, pos, fields[i]!);
+      pos = writeInt(buf, pos, nfields + 3);
+    } else {
+      pos = writeInt(buf, pos, nfields);
+      for (const f of fields) pos = writeString(buf, pos, f);
+      pos = writeInt(buf, pos, nfields * 2 + 4);
+    }
+    this.used = pos;
+    this.lastMs = ms;
+    this.lastSeq = seq;
+    if (flags & FLAG_DELETED) this.deleted++;
+    else this.live++;
+    return grown;
+  }
+
+  flagsAt(i: number): number {
+    return this.buf[this.offsets[i]!]!;
+  }
+
+  /** Flags entry i deleted, in place (the flags element keeps its one-byte size). */
+  markDeleted(i: number): void {
+    const at = this.offsets[i]!;
+    this.buf[at] = this.buf[at]! | FLAG_DELETED;
+    this.live--;
+    this.deleted++;
+  }
+
+  /** Entry i's ID, left in idMs/idSeq (no allocation: the binary searches call this). */
+  private readId(i: number): void {
+    let pos = this.offsets[i]!;
+    readInt(this.buf, pos);
+    pos = next;
+    const dms = readInt(this.buf, pos)!;
+    pos = next;
+    const dseq = readInt(this.buf, pos)!;
+    idMs = addPart(this.masterMs, dms);
+    idSeq = addPart(this.masterSeq, dseq);
+  }
+
+  /** Compares entry i's ID with (ms, seq). */
+  cmpAt(i: number, ms: IdPart, seq: IdPart): number {
+    this.readId(i);
+    return cmpParts(idMs, idSeq, ms, seq);
+  }
+
+  /** Entry i, decoded. */
+  entryAt(i: number): StreamEntry {
+    const buf = this.buf;
+    let pos = this.offsets[i]!;
+    const flags = readInt(buf, pos) as number;
+    pos = next;
+    const ms = addPart(this.masterMs, readInt(buf, pos)!);
+    pos = next;
+    const seq = addPart(this.masterSeq, readInt(buf, pos)!);
+    pos = next;
+    const fields: string[] = [];
+    if (flags & FLAG_SAMEFIELDS) {
+      for (const f of this.masterFields) {
+        fields.push(f, readElement(buf, pos));
+        pos = next;
+      }
+    } else {
+      const n = Number(readInt(buf, pos));
+      pos = next;
+      for (let k = 0; k < n * 2; k++) {
+        fields.push(readElement(buf, pos));
+        pos = next;
+      }
+    }
+    return new StreamEntry(ms, seq, fields, flags);
+  }
+
+  /** Index of the first entry with ID >= (ms, seq) (count if none). */
   lowerBound(ms: IdPart, seq: IdPart): number {
     let lo = 0;
-    let hi = this.entries.length;
+    let hi = this.offsets.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.entries[mid]!.cmp(ms, seq) < 0) lo = mid + 1;
+      if (this.cmpAt(mid, ms, seq) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
+
+  /** Compares this node's last entry ID with (ms, seq). */
+  cmpLast(ms: IdPart, seq: IdPart): number {
+    return cmpParts(this.lastMs, this.lastSeq, ms, seq);
+  }
+
+  /** Listpack elements of the entries (for the listpack header's count). */
+  get elements(): number {
+    let n = 0;
+    for (let i = 0; i < this.offsets.length; i++) n += this.elementCountAt(i, this.flagsAt(i));
+    return n;
+  }
+
+  private elementCountAt(i: number, flags: number): number {
+    let pos = this.offsets[i]!;
+    readInt(this.buf, pos); // flags
+    pos = next;
+    readInt(this.buf, pos); // ms delta
+    pos = next;
+    readInt(this.buf, pos); // seq delta
+    pos = next;
+    if (flags & FLAG_SAMEFIELDS) return this.masterFields.length + 4;
+    const n = Number(readInt(this.buf, pos));
+    return n * 2 + 5;
+  }
+
+  /** An independent copy (COPY). */
+  copy(): StreamNode {
+    const n = new StreamNode(this.master, this.masterFields, Math.max(1, this.used));
+    this.buf.copy(n.buf, 0, 0, this.used);
+    n.used = this.used;
+    n.offsets = [...this.offsets];
+    n.live = this.live;
+    n.deleted = this.deleted;
+    n.lastMs = this.lastMs;
+    n.lastSeq = this.lastSeq;
+    return n;
+  }
 }
+
+/** Scratch for StreamNode.readId. */
+let idMs: IdPart = 0;
+let idSeq: IdPart = 0;
 
 /** Estimated heap bytes: the stream object, per node, and per entry its object (a boxed ms included) and fields array. */
 const STREAM_BYTES = 200;
 const NODE_BYTES = 120;
-const ENTRY_BYTES = 88;
 
 export interface StreamLimits {
   nodeMaxBytes: number;
@@ -288,7 +611,7 @@ export class StreamValue extends Measured implements AggregateValue {
   /** The live entry with this ID, or undefined. */
   entry(id: StreamId): StreamEntry | undefined {
     const at = this.locate(id);
-    return at === null ? undefined : this.nodes[at.node]!.entries[at.index];
+    return at === null ? undefined : this.nodes[at.node]!.entryAt(at.index);
   }
 
   encoding(): string {
@@ -298,9 +621,7 @@ export class StreamValue extends Measured implements AggregateValue {
   measure(): number {
     let n = STREAM_BYTES;
     for (const node of this.nodes) {
-      n += NODE_BYTES;
-      // Deleted entries wait in their node for it to go; they are no longer counted.
-      for (const e of node.entries) if (!e.deleted) n += entryHeapBytes(e);
+      n += NODE_BYTES + node.heapBytes;
     }
     return n;
   }
@@ -320,35 +641,23 @@ export class StreamValue extends Measured implements AggregateValue {
       else if (limits.nodeMaxEntries > 0 && node.live + node.deleted >= limits.nodeMaxEntries) node = null;
     }
     if (node === null) {
+      // The node before will take no more entries: its spare room goes.
+      const last = this.nodes[this.nodes.length - 1];
+      if (last !== undefined) this.account(last.seal());
       const names: string[] = [];
       for (let i = 0; i < fields.length; i += 2) names.push(fields[i]!);
       node = new StreamNode(id, names);
       this.nodes.push(node);
-      this.account(NODE_BYTES);
+      this.account(NODE_BYTES + node.heapBytes);
     }
     const nfields = fields.length / 2;
     let same = nfields === node.masterFields.length;
     for (let i = 0; same && i < nfields; i++) if (fields[i * 2] !== node.masterFields[i]) same = false;
-    // Equal field names become the master's strings: one copy per node, not per entry.
-    if (same) for (let i = 0; i < nfields; i++) fields[i * 2] = node.masterFields[i]!;
-    const flags = same ? FLAG_SAMEFIELDS : 0;
-    let bytes = intElementSize(flags) + intElementSize(id.ms - node.master.ms) + intElementSize(id.seq - node.master.seq);
-    if (same) {
-      for (let i = 1; i < fields.length; i += 2) bytes += stringElementSize(fields[i]!);
-      bytes += intElementSize(nfields + 3);
-    } else {
-      bytes += intElementSize(nfields);
-      for (const f of fields) bytes += stringElementSize(f);
-      bytes += intElementSize(nfields * 2 + 4);
-    }
-    const entry = new StreamEntry(idPart(id.ms), idPart(id.seq), fields, flags, bytes);
-    node.entries.push(entry);
-    node.live++;
+    this.account(node.push(idPart(id.ms), idPart(id.seq), fields, same ? FLAG_SAMEFIELDS : 0));
     this.length++;
     this.lastId = id;
     if (this.length === 1) this.firstId = id;
     this.entriesAdded++;
-    this.account(entryHeapBytes(entry));
   }
 
   /** Index of the first node whose last entry has an ID >= (ms, seq). */
@@ -357,7 +666,7 @@ export class StreamValue extends Measured implements AggregateValue {
     let hi = this.nodes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.nodes[mid]!.lastEntry.cmp(ms, seq) < 0) lo = mid + 1;
+      if (this.nodes[mid]!.cmpLast(ms, seq) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -374,11 +683,10 @@ export class StreamValue extends Measured implements AggregateValue {
     const firstNode = this.nodeFor(sms, sseq);
     for (let n = firstNode; n < this.nodes.length; n++) {
       const node = this.nodes[n]!;
-      for (let i = n === firstNode ? node.lowerBound(sms, sseq) : 0; i < node.entries.length; i++) {
-        const e = node.entries[i]!;
-        if (e.cmp(ems, eseq) > 0) return out;
-        if (e.deleted) continue;
-        out.push(e);
+      for (let i = n === firstNode ? node.lowerBound(sms, sseq) : 0; i < node.count; i++) {
+        if (node.cmpAt(i, ems, eseq) > 0) return out;
+        if (node.flagsAt(i) & FLAG_DELETED) continue;
+        out.push(node.entryAt(i));
         if (count > 0 && out.length >= count) return out;
       }
     }
@@ -397,13 +705,13 @@ export class StreamValue extends Measured implements AggregateValue {
     let n = Math.min(this.nodeFor(ems, eseq), this.nodes.length - 1);
     for (; n >= 0; n--) {
       const node = this.nodes[n]!;
-      let i = node.entries.length - 1;
-      while (i >= 0 && node.entries[i]!.cmp(ems, eseq) > 0) i--;
+      let i = node.lowerBound(ems, eseq);
+      if (i < node.count && node.cmpAt(i, ems, eseq) > 0) i--;
+      if (i >= node.count) i = node.count - 1;
       for (; i >= 0; i--) {
-        const e = node.entries[i]!;
-        if (e.cmp(sms, sseq) < 0) return out;
-        if (e.deleted) continue;
-        out.push(e);
+        if (node.cmpAt(i, sms, sseq) < 0) return out;
+        if (node.flagsAt(i) & FLAG_DELETED) continue;
+        out.push(node.entryAt(i));
         if (count > 0 && out.length >= count) return out;
       }
     }
@@ -418,9 +726,8 @@ export class StreamValue extends Measured implements AggregateValue {
     if (n >= this.nodes.length) return null;
     const node = this.nodes[n]!;
     const i = node.lowerBound(ms, seq);
-    if (i >= node.entries.length) return null;
-    const e = node.entries[i]!;
-    if (e.cmp(ms, seq) !== 0 || e.deleted) return null;
+    if (i >= node.count) return null;
+    if (node.cmpAt(i, ms, seq) !== 0 || node.flagsAt(i) & FLAG_DELETED) return null;
     return { node: n, index: i };
   }
 
@@ -433,31 +740,26 @@ export class StreamValue extends Measured implements AggregateValue {
     const at = this.locate(id);
     if (at === null) return false;
     const node = this.nodes[at.node]!;
-    const entry = node.entries[at.index]!;
-    entry.flags |= FLAG_DELETED;
-    node.live--;
-    node.deleted++;
+    node.markDeleted(at.index);
     this.length--;
-    this.account(-entryHeapBytes(entry));
     if (node.live === 0) this.removeNode(at.node);
     return true;
   }
 
   private removeNode(index: number): void {
     const node = this.nodes[index]!;
-    for (const e of node.entries) if (!e.deleted) this.account(-entryHeapBytes(e));
-    this.account(-NODE_BYTES);
+    this.account(-(NODE_BYTES + node.heapBytes));
     this.nodes.splice(index, 1);
   }
 
   /** The first (or last) live entry's ID, or null when empty. */
   edgeId(first: boolean): StreamId | null {
     if (first) {
-      for (const node of this.nodes) for (const e of node.entries) if (!e.deleted) return e.id;
+      for (const node of this.nodes) for (let i = 0; i < node.count; i++) if (!(node.flagsAt(i) & FLAG_DELETED)) return node.entryAt(i).id;
     } else {
       for (let n = this.nodes.length - 1; n >= 0; n--) {
-        const entries = this.nodes[n]!.entries;
-        for (let i = entries.length - 1; i >= 0; i--) if (!entries[i]!.deleted) return entries[i]!.id;
+        const node = this.nodes[n]!;
+        for (let i = node.count - 1; i >= 0; i--) if (!(node.flagsAt(i) & FLAG_DELETED)) return node.entryAt(i).id;
       }
     }
     return null;
@@ -483,7 +785,7 @@ export class StreamValue extends Measured implements AggregateValue {
       const node = this.nodes[0]!;
       const entries = node.live;
       if (limit > 0 && deleted + entries > limit) break;
-      const removeNode = strategy === 'maxlen' ? this.length - entries >= maxlen : node.lastEntry.cmp(minMs, minSeq) < 0;
+      const removeNode = strategy === 'maxlen' ? this.length - entries >= maxlen : node.cmpLast(minMs, minSeq) < 0;
       if (removeNode) {
         this.removeNode(0);
         this.length -= entries;
@@ -491,20 +793,15 @@ export class StreamValue extends Measured implements AggregateValue {
         continue;
       }
       if (approx) break;
-      let fromNode = 0;
-      for (const e of node.entries) {
-        const stop = strategy === 'maxlen' ? this.length <= maxlen : e.cmp(minMs, minSeq) >= 0;
+      for (let i = 0; i < node.count; i++) {
+        const stop = strategy === 'maxlen' ? this.length <= maxlen : node.cmpAt(i, minMs, minSeq) >= 0;
         if (stop) break;
-        if (!e.deleted) {
-          e.flags |= FLAG_DELETED;
-          fromNode++;
+        if (!(node.flagsAt(i) & FLAG_DELETED)) {
+          node.markDeleted(i);
           this.length--;
-          this.account(-entryHeapBytes(e));
+          deleted++;
         }
       }
-      node.live -= fromNode;
-      node.deleted += fromNode;
-      deleted += fromNode;
       break;
     }
     if (this.length > 0) this.refreshFirstId();
@@ -520,11 +817,7 @@ export class StreamValue extends Measured implements AggregateValue {
     copy.entriesAdded = this.entriesAdded;
     copy.length = this.length;
     for (const node of this.nodes) {
-      const n = new StreamNode(node.master, node.masterFields);
-      n.live = node.live;
-      n.deleted = node.deleted;
-      for (const e of node.entries) n.entries.push(new StreamEntry(e.ms, e.seq, e.fields, e.flags, e.bytes));
-      copy.nodes.push(n);
+      copy.nodes.push(node.copy());
     }
     for (const g of this.groups.values()) {
       const cg = new ConsumerGroup(g.name, g.lastId, g.entriesRead);
@@ -548,102 +841,29 @@ export class StreamValue extends Measured implements AggregateValue {
   /** Adds a node as loaded from an RDB file (entries already in order, flags included). */
   loadNode(node: StreamNode): void {
     this.nodes.push(node);
-    this.account(NODE_BYTES);
-    for (const e of node.entries) if (!e.deleted) this.account(entryHeapBytes(e));
+    this.account(NODE_BYTES + node.heapBytes);
   }
-}
-
-/** Builds the entry an RDB node holds: its bytes computed as append() computes them. */
-export function loadedEntry(node: StreamNode, id: StreamId, fields: string[], flags: number): StreamEntry {
-  const nfields = fields.length / 2;
-  let bytes = intElementSize(flags) + intElementSize(id.ms - node.master.ms) + intElementSize(id.seq - node.master.seq);
-  if (flags & FLAG_SAMEFIELDS) {
-    for (let i = 1; i < fields.length; i += 2) bytes += stringElementSize(fields[i]!);
-    bytes += intElementSize(nfields + 3);
-  } else {
-    bytes += intElementSize(nfields);
-    for (const f of fields) bytes += stringElementSize(f);
-    bytes += intElementSize(nfields * 2 + 4);
-  }
-  return new StreamEntry(idPart(id.ms), idPart(id.seq), fields, flags, bytes);
-}
-
-function entryHeapBytes(e: StreamEntry): number {
-  let n = ENTRY_BYTES + 8 * e.fields.length;
-  // Field names equal to the master's are the master's strings.
-  const shared = (e.flags & FLAG_SAMEFIELDS) !== 0;
-  for (let i = shared ? 1 : 0; i < e.fields.length; i += shared ? 2 : 1) n += stringBytes(e.fields[i]!);
-  return n;
 }
 
 // ---- Listpacks of nodes (for RDB files and DUMP payloads) ----
 
-/** Appends one listpack element (integer form when the string is one) to parts. */
-function pushElement(parts: number[], value: bigint | string): void {
-  const asInt = typeof value === 'bigint' ? value : listpackInt(value);
-  const start = parts.length;
-  if (asInt !== null) {
-    const n = asInt;
-    if (n >= 0n && n <= 127n) parts.push(Number(n));
-    else if (n >= -4096n && n <= 4095n) {
-      const u = Number(BigInt.asUintN(13, n));
-      parts.push(0xc0 | (u >> 8), u & 0xff);
-    } else {
-      const [tag, bytes] =
-        n >= -32768n && n <= 32767n ? [0xf1, 2] : n >= -8388608n && n <= 8388607n ? [0xf2, 3] : n >= -2147483648n && n <= 2147483647n ? [0xf3, 4] : [0xf4, 8];
-      parts.push(tag);
-      const u = BigInt.asUintN(bytes * 8, n);
-      for (let i = 0; i < bytes; i++) parts.push(Number((u >> BigInt(8 * i)) & 0xffn));
-    }
-  } else {
-    const s = value as string;
-    const len = s.length;
-    if (len < 64) parts.push(0x80 | len);
-    else if (len < 4096) parts.push(0xe0 | (len >> 8), len & 0xff);
-    else parts.push(0xf0, len & 0xff, (len >>> 8) & 0xff, (len >>> 16) & 0xff, (len >>> 24) & 0xff);
-    for (let i = 0; i < len; i++) parts.push(s.charCodeAt(i));
-  }
-  // backlen: the element's size, most significant 7-bit group first, all but it flagged.
-  const l = parts.length - start;
-  if (l <= 127) parts.push(l);
-  else if (l < 16383) parts.push(l >> 7, (l & 127) | 128);
-  else if (l < 2097151) parts.push(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else if (l < 268435455) parts.push(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else parts.push(l >>> 28, ((l >> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
-}
-
-/** The node's listpack, as Redis holds it. */
+/** The node's listpack, as Redis holds it: header, master entry, the packed entries, end byte. */
 export function nodeListpack(node: StreamNode): Buffer {
-  const parts: number[] = [];
-  let count = 0;
-  const push = (v: bigint | string) => {
-    pushElement(parts, v);
-    count++;
-  };
-  push(BigInt(node.live));
-  push(BigInt(node.deleted));
-  push(BigInt(node.masterFields.length));
-  for (const f of node.masterFields) push(f);
-  push(0n);
-  for (const e of node.entries) {
-    const nfields = e.fields.length / 2;
-    push(BigInt(e.flags));
-    push(e.id.ms - node.master.ms);
-    push(e.id.seq - node.master.seq);
-    if (e.flags & FLAG_SAMEFIELDS) {
-      for (let i = 1; i < e.fields.length; i += 2) push(e.fields[i]!);
-      push(BigInt(nfields + 3));
-    } else {
-      push(BigInt(nfields));
-      for (const f of e.fields) push(f);
-      push(BigInt(nfields * 2 + 4));
-    }
-  }
-  const total = 6 + parts.length + 1;
-  const buf = Buffer.alloc(total);
+  const head = Buffer.allocUnsafe(64 + node.masterFields.reduce((n, f) => n + f.length + 10, 0));
+  let pos = 6;
+  pos = writeInt(head, pos, node.live);
+  pos = writeInt(head, pos, node.deleted);
+  pos = writeInt(head, pos, node.masterFields.length);
+  for (const f of node.masterFields) pos = writeString(head, pos, f);
+  pos = writeInt(head, pos, 0);
+  const data = node.data;
+  const total = pos + data.length + 1;
+  const buf = Buffer.allocUnsafe(total);
+  head.copy(buf, 0, 0, pos);
+  data.copy(buf, pos);
   buf.writeUInt32LE(total, 0);
-  buf.writeUInt16LE(Math.min(count, 65535), 4);
-  Buffer.from(parts).copy(buf, 6);
+  const elements = 4 + node.masterFields.length + node.elements;
+  buf.writeUInt16LE(Math.min(elements, 65535), 4);
   buf[total - 1] = 0xff;
   return buf;
 }
@@ -670,12 +890,15 @@ export function nodeFromListpack(master: StreamId, items: string[]): StreamNode 
   }
   if (int() !== 0n) return 'stream master entry without its terminator';
   const node = new StreamNode(master, masterFields);
+  let prevMs: IdPart = -1;
+  let prevSeq: IdPart = -1;
   while (p < items.length) {
     const flags = int();
     const msDiff = int();
     const seqDiff = int();
     if (flags === null || msDiff === null || seqDiff === null) return 'invalid stream entry header';
-    const id = { ms: BigInt.asUintN(64, master.ms + msDiff), seq: BigInt.asUintN(64, master.seq + seqDiff) };
+    const ms = idPart(BigInt.asUintN(64, master.ms + msDiff));
+    const seq = idPart(BigInt.asUintN(64, master.seq + seqDiff));
     const fields: string[] = [];
     if (Number(flags) & FLAG_SAMEFIELDS) {
       for (const f of masterFields) {
@@ -693,15 +916,14 @@ export function nodeFromListpack(master: StreamId, items: string[]): StreamNode 
       }
     }
     if (int() === null) return 'stream entry without its element count';
-    const entry = loadedEntry(node, id, fields, Number(flags));
-    const prev = node.entries[node.entries.length - 1];
-    if (prev !== undefined && prev.cmp(entry.ms, entry.seq) >= 0) return 'stream entries out of order';
-    node.entries.push(entry);
-    if (entry.deleted) node.deleted++;
-    else node.live++;
+    if (node.count > 0 && cmpParts(prevMs, prevSeq, ms, seq) >= 0) return 'stream entries out of order';
+    node.push(ms, seq, fields, Number(flags) & (FLAG_DELETED | FLAG_SAMEFIELDS));
+    prevMs = ms;
+    prevSeq = seq;
   }
   if (BigInt(node.live) !== live || BigInt(node.deleted) !== deleted) return 'stream node counts do not match its entries';
-  if (node.entries.length === 0) return 'empty listpack inside stream';
+  if (node.count === 0) return 'empty listpack inside stream';
+  node.seal();
   return node;
 }
 

@@ -398,4 +398,37 @@ describe('streams through ioredis', () => {
       reader.disconnect();
     }
   });
+
+  it('a work queue: consumer group, two workers, acknowledgements, a crashed worker claimed over', async () => {
+    const r = new Redis({ port: server.port, lazyConnect: true });
+    const w1 = new Redis({ port: server.port, lazyConnect: true });
+    const w2 = new Redis({ port: server.port, lazyConnect: true });
+    await Promise.all([r.connect(), w1.connect(), w2.connect()]);
+    try {
+      assert.equal(await r.xgroup('CREATE', 'jobs', 'workers', '$', 'MKSTREAM'), 'OK');
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) ids.push((await r.xadd('jobs', '*', 'job', String(i)))!);
+      const read = async (c: Redis, name: string, count: number) =>
+        ((await c.xreadgroup('GROUP', 'workers', name, 'COUNT', count, 'STREAMS', 'jobs', '>')) as [string, [string, string[]][]][])[0]![1];
+      const first = await read(w1, 'w1', 3);
+      const second = await read(w2, 'w2', 3);
+      assert.deepEqual([...first, ...second].map(([id]) => id), ids);
+      // w1 finishes its jobs; w2 "crashes" with its jobs pending.
+      assert.equal(await w1.xack('jobs', 'workers', ...first.map(([id]) => id)), 3);
+      const summary = (await r.xpending('jobs', 'workers')) as [number, string, string, [string, string][]];
+      assert.equal(summary[0], 3);
+      assert.deepEqual(summary[3], [['w2', '3']]);
+      const [cursor, claimed] = (await w1.xautoclaim('jobs', 'workers', 'w1', 0, '0-0')) as [string, [string, string[]][]];
+      assert.equal(cursor, '0-0');
+      assert.deepEqual(claimed.map(([id, fields]) => [id, fields]), second.map(([id, fields]) => [id, fields]));
+      assert.equal(await w1.xack('jobs', 'workers', ...claimed.map(([id]) => id)), 3);
+      const groups = (await r.xinfo('GROUPS', 'jobs')) as unknown[][];
+      assert.deepEqual(groups[0]!.slice(0, 10), ['name', 'workers', 'consumers', 2, 'pending', 0, 'last-delivered-id', ids[5], 'entries-read', 6]);
+      assert.equal(groups[0]![11], 0, 'lag');
+    } finally {
+      r.disconnect();
+      w1.disconnect();
+      w2.disconnect();
+    }
+  });
 });
