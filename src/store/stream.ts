@@ -653,7 +653,8 @@ export class StreamValue extends Measured implements AggregateValue {
     const nfields = fields.length / 2;
     let same = nfields === node.masterFields.length;
     for (let i = 0; same && i < nfields; i++) if (fields[i * 2] !== node.masterFields[i]) same = false;
-    this.account(node.push(idPart(id.ms), idPart(id.seq), fields, same ? FLAG_SAMEFIELDS : 0));
+    // The buffer's growth, and the entry's offset slot.
+    this.account(node.push(idPart(id.ms), idPart(id.seq), fields, same ? FLAG_SAMEFIELDS : 0) + 8);
     this.length++;
     this.lastId = id;
     if (this.length === 1) this.firstId = id;
