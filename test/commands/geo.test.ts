@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { seededRandom } from '../helpers/engine.js';
 import { differential, runScript, withServers, type Command, type Script } from '../helpers/differential.js';
 import { startCairn, type RunningServer } from '../helpers/servers.js';
 
@@ -66,14 +67,7 @@ differential('geo keyspace events', [
 
 /** Seeded points around the world, searched from many centres with many shapes. */
 function randomSearches(seed: number): Command[] {
-  let a = seed >>> 0;
-  const r = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = seededRandom(seed);
   const lon = () => (r() * 360 - 180).toFixed(6);
   const lat = () => (r() * 170 - 85).toFixed(6);
   // Clusters make dense neighbourhoods; the rest spread over the globe.

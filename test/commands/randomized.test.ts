@@ -8,19 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { splitArgs } from '../../src/protocol/parser.js';
 import { runScript, withServers, type Command } from '../helpers/differential.js';
+import { seededRandom } from '../helpers/engine.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 /** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 type Gen = (r: () => number) => Command;
 

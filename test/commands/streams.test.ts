@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { seededRandom } from '../helpers/engine.js';
 import { differential, runScript, withServers, type Command, type Script } from '../helpers/differential.js';
 import { RawClient, parseReply } from '../helpers/raw-client.js';
 import { startCairn, type RunningServer } from '../helpers/servers.js';
@@ -117,14 +118,7 @@ const ENTRY_SIZES = ['a', 'bb', 'x'.repeat(70), '12', '-3', '99999999999'];
 
 /** Seeded random stream operations over a few keys. */
 function randomStreams(seed: number): Command[] {
-  let a = seed >>> 0;
-  const r = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const key = () => ['s1', 's2', 's3'][int(0, 2)]!;
   const id = () => `${int(0, 400)}-${int(0, 3)}`;
@@ -158,14 +152,7 @@ function randomStreams(seed: number): Command[] {
 
 /** Seeded random consumer-group traffic: reads, acks, claims, deletes, group resets. */
 function randomGroups(seed: number): Command[] {
-  let a = seed >>> 0;
-  const r = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const group = () => ['g1', 'g2'][int(0, 1)]!;
   const consumer = () => ['alice', 'bob', 'carol'][int(0, 2)]!;

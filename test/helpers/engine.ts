@@ -40,3 +40,15 @@ export function rng(seed: number): (n: number) => number {
     return x % n;
   };
 }
+
+/** Seeded mulberry32: floats in [0, 1), so a failing randomized script replays from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
