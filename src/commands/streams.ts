@@ -457,6 +457,12 @@ function xread(s: Session, argv: string[], xreadgroup: boolean): void {
   const newOnly: boolean[] = [];
   const groups: (ConsumerGroup | null)[] = [];
   for (let k = 0; k < keys.length; k++) {
+    if (xreadgroup && s.blocked !== null) {
+      // Served after waiting: the stream or the group may have gone meanwhile.
+      const value = s.db.find(keys[k]!, true)?.value;
+      if (!(value instanceof StreamValue)) return s.reply.error('UNBLOCKED the stream key no longer exists');
+      if (!value.groups.has(groupName!)) return s.reply.error('NOGROUP the consumer group this client was blocked on no longer exists');
+    }
     const stream = readStream(s, keys[k]!);
     if (stream === null) return;
     let group: ConsumerGroup | null = null;

@@ -97,6 +97,23 @@ export class BlockingManager {
   }
 
   /**
+   * Called when key in db was written, deleted or expired: clients blocked in XREADGROUP on
+   * it are served, so that they learn when the stream or their group is gone (Redis's
+   * signalDeletedKeyAsReady). Other blocked commands wait on, as in Redis.
+   */
+  signalModified(db: Database, key: string): void {
+    if (this.count === 0) return;
+    const queue = this.byKey.get(db)?.get(key);
+    if (queue === undefined) return;
+    for (const s of queue) {
+      if (s.blocked !== null && s.blocked.argv[0]!.toLowerCase() === 'xreadgroup') {
+        this.signal(db, key);
+        return;
+      }
+    }
+  }
+
+  /**
    * Signals every key of db that clients block on and that now holds a value (SWAPDB
    * changes what a whole database holds, as Redis's scanDatabaseForReadyKeys handles).
    */

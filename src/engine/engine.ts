@@ -240,6 +240,7 @@ export class Engine {
   keyModified(db: Database, key: string, by: Session | null): void {
     this.watches.touch(db, key);
     this.tracking.invalidate(key, by);
+    this.blocking.signalModified(db, key);
   }
 
   private scriptingEngine: Scripting | null = null;

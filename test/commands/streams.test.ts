@@ -355,6 +355,44 @@ describe('consumer groups: clocks, blocking reads', () => {
   });
 });
 
+describe('blocked stream readers when the stream or the group goes', () => {
+  const servers = withServers();
+
+  /** What a client blocked in `blocked` receives while `steps` run on another connection. */
+  async function blockedSees(port: number, setup: string[][], blocked: string[], steps: string[][]): Promise<string> {
+    const [reader, writer] = await Promise.all([RawClient.connect(port), RawClient.connect(port)]);
+    try {
+      await writer.call('FLUSHALL');
+      for (const cmd of setup) await writer.call(...cmd);
+      const got = reader.call(...blocked);
+      await new Promise((r) => setTimeout(r, 50));
+      for (const cmd of steps) await writer.call(...cmd);
+      return await Promise.race([got, new Promise<string>((r) => setTimeout(() => r('(still blocked)'), 150))]);
+    } finally {
+      reader.close();
+      writer.close();
+    }
+  }
+
+  const group = [['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM']];
+  const readGroup = ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'];
+  const readPlain = ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'];
+  const cases: [string, string[][], string[], string[][]][] = [
+    ['XREADGROUP, group destroyed', group, readGroup, [['XGROUP', 'DESTROY', 's', 'g']]],
+    ['XREADGROUP, stream deleted', group, readGroup, [['DEL', 's']]],
+    ['XREADGROUP, stream replaced by a string', group, readGroup, [['SET', 's', 'x']]],
+    ['XREADGROUP, stream deleted and re-created', group, readGroup, [['DEL', 's'], ['XADD', 's', '1-1', 'a', '1']]],
+    ['XREAD, stream deleted (waits on)', [['XADD', 's', '1-1', 'a', '1']], readPlain, [['DEL', 's']]],
+    ['XREAD, stream deleted and re-created', [['XADD', 's', '1-1', 'a', '1']], readPlain, [['DEL', 's'], ['XADD', 's', '5-1', 'b', '2']]],
+  ];
+  for (const [title, setup, blocked, steps] of cases) {
+    it(title, async () => {
+      const expected = await blockedSees(servers.redis.port, setup, blocked, steps);
+      assert.equal(await blockedSees(servers.cairn.port, setup, blocked, steps), expected);
+    });
+  }
+});
+
 describe('streams through ioredis', () => {
   let server: RunningServer;
   before(async () => {
