@@ -144,6 +144,7 @@ function randomStreams(seed: number): Command[] {
     else if (p < 0.86) script.push(['XLEN', key()]);
     else if (p < 0.92) script.push(['XREAD', 'COUNT', String(int(1, 4)), 'STREAMS', key(), key(), id(), id()]);
     else if (p < 0.95) script.push(['XSETID', key(), `${ms + int(-5, 5)}-0`]);
+    else if (p < 0.98) script.push(['XINFO', 'STREAM', key()]);
     else script.push(['DEL', key()]);
   }
   script.push(['XRANGE', 's1', '-', '+'], ['XRANGE', 's2', '-', '+'], ['XRANGE', 's3', '-', '+'], 'CONFIG SET stream-node-max-entries 100');
