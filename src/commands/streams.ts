@@ -256,14 +256,15 @@ function xadd(s: Session, argv: string[]): void {
   const fields = argv.slice(fieldPos);
   if (created) s.db.add(key, stream);
   stream.append(id, fields, limits(s));
-  s.reply.bulk(idText(id));
+  const text = idText(id);
+  s.reply.bulk(text);
   s.changed(key);
   s.notify(NOTIFY_STREAM, 'xadd', key);
   if (args.strategy !== 'none') {
     if (stream.trim(args.strategy, args.maxlen, args.minid, args.approx, args.limit) > 0) s.notify(NOTIFY_STREAM, 'xtrim', key);
   }
   // Logged with the ID it got and an exact trim, so a replay builds the same stream.
-  s.propagateAs = [['xadd', key, ...(args.noMkStream ? ['NOMKSTREAM'] : []), ...loggedTrim(stream, args), idText(id), ...fields]];
+  if (s.engine.aof.enabled) s.propagateAs = [['xadd', key, ...(args.noMkStream ? ['NOMKSTREAM'] : []), ...loggedTrim(stream, args), text, ...fields]];
   s.engine.blocking.signal(s.db, key);
 }
 

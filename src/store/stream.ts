@@ -342,6 +342,8 @@ export class StreamNode {
   deleted = 0;
   readonly masterMs: IdPart;
   readonly masterSeq: IdPart;
+  /** Listpack bytes of the master entry's field count, names and terminator (fixed for the node). */
+  private readonly masterBytes: number;
   /** The last entry's ID (deleted or not): what nodes are searched by. */
   lastMs: IdPart;
   lastSeq: IdPart;
@@ -355,6 +357,9 @@ export class StreamNode {
     this.masterSeq = idPart(master.seq);
     this.lastMs = this.masterMs;
     this.lastSeq = this.masterSeq;
+    let masterBytes = intElementSize(masterFields.length) + intElementSize(0);
+    for (const f of masterFields) masterBytes += stringElementSize(f);
+    this.masterBytes = masterBytes;
     this.buf = Buffer.allocUnsafeSlow(capacity);
   }
 
@@ -372,9 +377,7 @@ export class StreamNode {
 
   /** lpBytes of the listpack Redis would hold for this node. */
   get bytes(): number {
-    let n = LP_OVERHEAD + intElementSize(this.live) + intElementSize(this.deleted) + intElementSize(this.masterFields.length) + intElementSize(0);
-    for (const f of this.masterFields) n += stringElementSize(f);
-    return n + this.used;
+    return LP_OVERHEAD + intElementSize(this.live) + intElementSize(this.deleted) + this.masterBytes + this.used;
   }
 
   /** The entries' bytes (for the RDB file). */
@@ -646,7 +649,10 @@ export class StreamValue extends Measured implements AggregateValue {
       if (last !== undefined) this.account(last.seal());
       const names: string[] = [];
       for (let i = 0; i < fields.length; i += 2) names.push(fields[i]!);
-      node = new StreamNode(id, names);
+      // Room for a full node at once (it is trimmed to size when the next node starts):
+      // growing by doubling cost an allocation and a copy per step.
+      const max = limits.nodeMaxBytes;
+      node = new StreamNode(id, names, max > 0 && max <= 65536 ? max : 256);
       this.nodes.push(node);
       this.account(NODE_BYTES + node.heapBytes);
     }
