@@ -11,6 +11,16 @@ import { differential, runScript, withServers, type Command, type Script } from 
 import { RawClient, parseReply } from '../helpers/raw-client.js';
 import { startCairn, type RunningServer } from '../helpers/servers.js';
 
+/** Waits until the server counts `n` blocked clients (a fixed sleep is a guess on a loaded machine). */
+async function blockedClients(c: RawClient, n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const m = /blocked_clients:(\d+)/.exec(await c.call('INFO', 'clients'));
+    if (m !== null && Number(m[1]) >= n) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`never saw ${n} blocked clients`);
+}
+
 /** n entries with explicit IDs, fields varying every `vary` entries (same fields compress in Redis's listpack). */
 function fill(key: string, n: number, vary = 0, from = 1): Command[] {
   return Array.from({ length: n }, (_, i) => {
@@ -205,13 +215,13 @@ describe('streams: blocking XREAD, DUMP/RESTORE interchange, DEBUG RELOAD', () =
         await writer.call('FLUSHALL');
         await writer.call('XADD', 's', '1-1', 'old', '1');
         reader.write('*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$1\r\n$\r\n');
-        await new Promise((r) => setTimeout(r, 50));
+        await blockedClients(writer, 1);
         assert.equal(await writer.call('XADD', 's', '2-1', 'new', '2'), '$3\r\n2-1\r\n');
         assert.equal(await reader.read(), '*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$3\r\nnew\r\n$1\r\n2\r\n');
         // A timeout answers a null array; COUNT limits what a wake-up returns.
         assert.equal(await reader.call('XREAD', 'BLOCK', '30', 'STREAMS', 's', '$'), '*-1\r\n');
         reader.write('*8\r\n$5\r\nXREAD\r\n$5\r\nCOUNT\r\n$1\r\n1\r\n$5\r\nBLOCK\r\n$4\r\n5000\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$3\r\n2-1\r\n');
-        await new Promise((r) => setTimeout(r, 50));
+        await blockedClients(writer, 1);
         await writer.call('MULTI');
         await writer.call('XADD', 's', '3-1', 'a', '1');
         await writer.call('XADD', 's', '4-1', 'b', '1');
@@ -343,7 +353,7 @@ describe('consumer groups: clocks, blocking reads', () => {
         await writer.call('FLUSHALL');
         await writer.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
         reader.write('*9\r\n$10\r\nXREADGROUP\r\n$5\r\nGROUP\r\n$1\r\ng\r\n$1\r\nc\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$1\r\n>\r\n');
-        await new Promise((r) => setTimeout(r, 50));
+        await blockedClients(writer, 1);
         await writer.call('XADD', 's', '7-1', 'k', 'v');
         assert.equal(await reader.read(), '*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n7-1\r\n*2\r\n$1\r\nk\r\n$1\r\nv\r\n');
         assert.equal(await writer.call('XPENDING', 's', 'g'), '*4\r\n:1\r\n$3\r\n7-1\r\n$3\r\n7-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n');
@@ -366,7 +376,7 @@ describe('blocked stream readers when the stream or the group goes', () => {
       await writer.call('FLUSHALL');
       for (const cmd of setup) await writer.call(...cmd);
       const got = reader.call(...blocked);
-      await new Promise((r) => setTimeout(r, 50));
+      await blockedClients(writer, 1);
       for (const cmd of steps) await writer.call(...cmd);
       return await Promise.race([got, new Promise<string>((r) => setTimeout(() => r('(still blocked)'), 150))]);
     } finally {
