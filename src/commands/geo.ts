@@ -40,9 +40,7 @@ function fixed(x: number, digits: number): string {
 
 /** Redis's addReplyHumanLongDouble: "%.17Lf" trimmed, a bulk string in RESP2, a double in RESP3. */
 function replyCoordinate(s: Session, x: number): void {
-  const text = formatHuman(fromDouble(x));
-  if (s.reply.resp === 3) s.reply.rawWrite(`,${text}\r\n`);
-  else s.reply.bulk(text);
+  s.reply.double(x, formatHuman(fromDouble(x)));
 }
 
 /** Redis's getDoubleFromObjectOrReply with an optional error text. */

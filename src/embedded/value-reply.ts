@@ -188,9 +188,9 @@ export class ValueReply implements SessionReply {
     this.open(ARRAY, length);
   }
 
-  double(value: number): void {
+  double(value: number, text?: string): void {
     // RESP2 sends doubles as bulk strings; a RESP2 caller (the ioredis facade) sees text.
-    if (this.resp === 2 || this.decode.legacy === true) this.bulk(formatDoubleText(value));
+    if (this.resp === 2 || this.decode.legacy === true) this.bulk(text ?? formatDoubleText(value));
     else this.emit(value);
   }
 

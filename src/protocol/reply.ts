@@ -22,7 +22,8 @@ export interface Reply {
   map(pairs: number): void;
   /** An unordered set (RESP2: an array). */
   set(length: number): void;
-  double(value: number): void;
+  /** A double; `text` is its formatting when the command prints it its own way (GEOPOS's "%.17Lf"). */
+  double(value: number, text?: string): void;
   boolean(value: boolean): void;
   /** Verbatim text (RESP3 `=`), a bulk string in RESP2. `format` is three chars, e.g. "txt". */
   verbatim(text: string, format: string): void;
@@ -104,8 +105,8 @@ export class RespWriter implements Reply {
     this.out += (this.resp === 2 ? '*' : '~') + length + '\r\n';
   }
 
-  double(value: number): void {
-    const text = formatDouble(value);
+  double(value: number, formatted?: string): void {
+    const text = formatted ?? formatDouble(value);
     if (this.resp === 2) this.bulk(text);
     else this.out += ',' + text + '\r\n';
   }

@@ -130,8 +130,8 @@ class ScriptReply implements SessionReply {
   set(length: number): void {
     this.open(this.resp === 2 ? 'array' : 'set', length);
   }
-  double(value: number): void {
-    if (this.resp === 2) this.emit(formatReplyDouble(value));
+  double(value: number, text?: string): void {
+    if (this.resp === 2) this.emit(text ?? formatReplyDouble(value));
     else this.emit(new DoubleReply(value));
   }
   boolean(value: boolean): void {

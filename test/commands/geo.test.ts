@@ -38,6 +38,8 @@ const scripts: Script[] = [
   [POINTS, 'GEOSEARCHSTORE dst pts FROMLONLAT 15 37 BYRADIUS 200 km', 'ZRANGE dst 0 -1 WITHSCORES', 'GEOSEARCHSTORE dst pts FROMLONLAT 15 37 BYBOX 400 400 km STOREDIST ASC COUNT 2', 'ZRANGE dst 0 -1 WITHSCORES', 'GEOSEARCHSTORE dst pts FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST', 'GEOSEARCHSTORE dst missing FROMLONLAT 15 37 BYRADIUS 200 km', 'EXISTS dst', 'GEOSEARCHSTORE dst pts FROMLONLAT 0 0 BYRADIUS 1 km', 'EXISTS dst'],
   // Huge radii and the poles: neighbour cells coincide, steps bottom out
   [POINTS, 'GEOSEARCH pts FROMLONLAT 0 0 BYRADIUS 6000 km', 'GEOSEARCH pts FROMLONLAT 0 0 BYRADIUS 20000 km', 'GEOSEARCH pts FROMLONLAT 179 84 BYRADIUS 5000 km', 'GEOSEARCH pts FROMLONLAT -179 -84 BYBOX 40000 40000 km', 'GEORADIUS pts 15 37 0.5 m'],
+  // Through Lua, in both protocols (coordinates are Redis's "human" long doubles)
+  [SICILY, `EVAL "return redis.call('geopos', KEYS[1], ARGV[1])" 1 Sicily Palermo`, `EVAL "return redis.call('geodist', KEYS[1], 'Palermo', 'Catania')" 1 Sicily`, 'HELLO 3', `EVAL "redis.setresp(3) return redis.call('geopos', KEYS[1], ARGV[1])" 1 Sicily Palermo`, `EVAL "return redis.call('geosearch', KEYS[1], 'FROMLONLAT', 15, 37, 'BYRADIUS', 200, 'km', 'WITHCOORD', 'ASC')" 1 Sicily`],
   // Keyspace and transactions
   ['MULTI', SICILY, 'GEORADIUS Sicily 15 37 200 km STORE d', 'GEOSEARCHSTORE e Sicily FROMMEMBER Palermo BYRADIUS 300 km', 'EXEC', 'ZRANGE d 0 -1', 'ZRANGE e 0 -1'],
   [

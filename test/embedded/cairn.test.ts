@@ -30,6 +30,32 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+describe('Cairn embedded: bitmaps, HyperLogLog, geo and streams', () => {
+  it('answer with natural JS values', async () => {
+    const db = await Cairn.open();
+    try {
+      assert.equal(db.setbit('b', 7, 1), 0);
+      assert.equal(db.bitcount('b'), 1);
+      assert.deepEqual(db.bitfield('b', 'INCRBY', 'u8', 0, 10), [11]);
+      assert.equal(db.pfadd('h', 'a', 'b', 'c'), 1);
+      assert.equal(db.pfcount('h'), 3);
+      assert.equal(db.geoadd('g', 13.361389, 38.115556, 'Palermo', 15.087269, 37.502669, 'Catania'), 2);
+      assert.deepEqual(db.geopos('g', 'Palermo', 'nowhere'), [[13.361389338970184, 38.1155563954963], null]);
+      assert.equal(db.geodist('g', 'Palermo', 'Catania', 'km'), '166.2742');
+      assert.deepEqual(db.geosearch('g', 'FROMLONLAT', 15, 37, 'BYRADIUS', 200, 'km', 'ASC'), ['Catania', 'Palermo']);
+      const id = db.xadd('s', '*', 'f', 'v');
+      assert.match(String(id), /^\d+-0$/);
+      assert.deepEqual(db.xrange('s', '-', '+'), [[id, ['f', 'v']]]);
+      assert.equal(db.xgroup('CREATE', 's', 'g', '0'), 'OK');
+      // XREADGROUP may block: a promise, resolving to the RESP3 map of streams.
+      assert.deepEqual(await db.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>'), { s: [[id, ['f', 'v']]] });
+      assert.equal(db.xack('s', 'g', id as string), 1);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('Cairn embedded: typed commands', () => {
   it('strings with options, natural JS types, UTF-8 and Buffers', async () => {
     const db = await Cairn.open();
