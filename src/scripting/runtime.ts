@@ -157,6 +157,9 @@ function formatReplyDouble(value: number): string {
 function luaNumberToInteger(n: number): number | bigint {
   if (Number.isNaN(n) || n >= 9223372036854775807 || n < -9223372036854775808) return -9223372036854775808n;
   const t = Math.trunc(n);
+  // Past 2^53 a double prints in JS as digits and zeros ("4611686018427388000"); C's cast
+  // prints its exact integer value.
+  if (!Number.isSafeInteger(t)) return BigInt(t);
   return Object.is(t, -0) ? 0 : t;
 }
 

@@ -65,6 +65,8 @@ const scripts: Script[] = [
   ['SETBIT big 100000 1', 'DEL big', 'EXISTS big', 'SETBIT big 8 1', 'UNLINK big', 'BITFIELD big SET u8 20000 255', 'BITFIELD big INCRBY u8 20000 10 GET u16 19992', 'GET big'],
   ['SET s x', 'SETBIT s 80000 1', 'OBJECT ENCODING s', 'GET s', 'INCR s', 'LPUSH s x', 'SET s 10', 'SETBIT s 80000 1', 'STRLEN s', 'SORT s'],
   ['SETBIT big 100000 1', 'MULTI', 'SETBIT big 3 1', 'GETRANGE big 0 0', 'SETBIT big 4 1', 'GETRANGE big 0 0', 'EXEC'],
+  // through Lua: 64-bit fields become Lua numbers (doubles) and come back as C casts them
+  [`EVAL "redis.call('bitfield', KEYS[1], 'SET', 'i64', 0, '-9223372036854775807') return redis.call('bitfield', KEYS[1], 'GET', 'i64', 0, 'GET', 'u63', 0, 'GET', 'u62', 3)" 1 b`, `EVAL "return 4611686018427387904" 0`, `EVAL "return -9007199254740993" 0`],
   // through MULTI, and the command table
   ['MULTI', 'SETBIT b 1 1', 'BITCOUNT b', 'BITFIELD b INCRBY u8 0 1', 'BITOP NOT c b', 'EXEC', 'GET c'],
   ['COMMAND INFO setbit getbit bitcount bitpos bitop bitfield bitfield_ro', 'COMMAND GETKEYS bitop and d a b c', 'COMMAND GETKEYS bitfield k get u8 0'],
