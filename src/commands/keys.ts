@@ -502,6 +502,8 @@ export const keyCommands: CommandDecl[] = [
         s.engine.keyspace.swap(a, b);
         s.engine.blocking.signalDatabase(dbA);
         s.engine.blocking.signalDatabase(dbB);
+        s.engine.blocking.signalModifiedAll(dbA);
+        s.engine.blocking.signalModifiedAll(dbB);
         s.engine.watches.touchDb(dbA, dbB);
         s.engine.watches.touchDb(dbB, dbA);
       }
@@ -525,6 +527,7 @@ export const keyCommands: CommandDecl[] = [
       s.engine.flushed();
       s.engine.keyspace.dirty += s.db.size;
       s.db.clear();
+      s.engine.blocking.signalModifiedAll(s.db);
       s.reply.ok();
     },
   },
@@ -545,6 +548,7 @@ export const keyCommands: CommandDecl[] = [
       // Counted as Redis 7.0 counts it: one change per key removed (0 after the save below).
       s.engine.keyspace.dirty += s.engine.keyspace.totalKeys;
       s.engine.keyspace.flushAll();
+      for (const db of s.engine.keyspace.dbs) s.engine.blocking.signalModifiedAll(db);
       s.engine.persistence.afterFlushAll();
       s.reply.ok();
     },

@@ -113,6 +113,13 @@ export class BlockingManager {
     }
   }
 
+  /** signalModified for every key of db (FLUSHDB, FLUSHALL, SWAPDB changed them all). */
+  signalModifiedAll(db: Database): void {
+    const perDb = this.byKey.get(db);
+    if (perDb === undefined) return;
+    for (const key of perDb.keys()) this.signalModified(db, key);
+  }
+
   /**
    * Signals every key of db that clients block on and that now holds a value (SWAPDB
    * changes what a whole database holds, as Redis's scanDatabaseForReadyKeys handles).

@@ -140,6 +140,9 @@ export class Engine {
     this.keyspace.keyExpired = (db, key) => {
       this.keyModified(db, key, null);
       this.notify(NOTIFY_EXPIRED, 'expired', key, db);
+      // Expired by the active cycle, outside any command: nothing else would serve the
+      // clients waiting on it (an XREADGROUP learns that its stream is gone).
+      if (this.blocking.hasReady) this.serveBlockedSoon();
     };
     this.memory = new MemoryBudget(this);
     // The configured limit applies from the first command; nothing to evict before loading.
@@ -260,6 +263,26 @@ export class Engine {
   /** The BUSY error for the running script's kind, as Redis's shared.slowevalerr / slowscripterr. */
   busyError(): string {
     return `BUSY Redis is busy running a script. You can only call ${this.busyScript?.isEval === false ? 'FUNCTION' : 'SCRIPT'} KILL or SHUTDOWN NOSAVE.`;
+  }
+
+  private blockedServeScheduled = false;
+
+  /** Serves clients whose keys became ready outside a command, on the next turn. */
+  serveBlockedSoon(): void {
+    if (this.blockedServeScheduled) return;
+    this.blockedServeScheduled = true;
+    setImmediate(() => {
+      this.blockedServeScheduled = false;
+      if (!this.blocking.hasReady || this.servingBlocked || this.busyScript !== null) return;
+      this.beginBatch();
+      this.servingBlocked = true;
+      try {
+        this.blocking.serveReady();
+      } finally {
+        this.servingBlocked = false;
+      }
+      this.tracking.flushPending();
+    });
   }
 
   scriptSuspended(s: Session, script: BusyScript): void {

@@ -378,7 +378,7 @@ describe('blocked stream readers when the stream or the group goes', () => {
       const got = reader.call(...blocked);
       await blockedClients(writer, 1);
       for (const cmd of steps) await writer.call(...cmd);
-      return await Promise.race([got, new Promise<string>((r) => setTimeout(() => r('(still blocked)'), 150))]);
+      return await Promise.race([got, new Promise<string>((r) => setTimeout(() => r('(still blocked)'), 400))]);
     } finally {
       reader.close();
       writer.close();
@@ -393,6 +393,12 @@ describe('blocked stream readers when the stream or the group goes', () => {
     ['XREADGROUP, stream deleted', group, readGroup, [['DEL', 's']]],
     ['XREADGROUP, stream replaced by a string', group, readGroup, [['SET', 's', 'x']]],
     ['XREADGROUP, stream deleted and re-created', group, readGroup, [['DEL', 's'], ['XADD', 's', '1-1', 'a', '1']]],
+    ['XREADGROUP, FLUSHALL', group, readGroup, [['FLUSHALL']]],
+    ['XREADGROUP, FLUSHDB', group, readGroup, [['FLUSHDB']]],
+    ['XREADGROUP, stream renamed', group, readGroup, [['RENAME', 's', 't']]],
+    ['XREADGROUP, SWAPDB', group, readGroup, [['SWAPDB', '0', '1']]],
+    ['XREADGROUP, stream expired by the active cycle', group, readGroup, [['PEXPIRE', 's', '1']]],
+    ['XREADGROUP, stream replaced within a transaction (waits on)', group, readGroup, [['MULTI'], ['DEL', 's'], ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'], ['EXEC']]],
     ['XREAD, stream deleted (waits on)', [['XADD', 's', '1-1', 'a', '1']], readPlain, [['DEL', 's']]],
     ['XREAD, stream deleted and re-created', [['XADD', 's', '1-1', 'a', '1']], readPlain, [['DEL', 's'], ['XADD', 's', '5-1', 'b', '2']]],
   ];
