@@ -10,6 +10,7 @@
  * resumes) or calls block() again, which here just leaves it where it was in the queue.
  */
 import type { Database } from '../store/keyspace.js';
+import { StreamValue } from '../store/stream.js';
 import type { Session } from './session.js';
 import { timerAt, type LongTimer } from './timers.js';
 
@@ -97,14 +98,17 @@ export class BlockingManager {
   }
 
   /**
-   * Called when key in db was written, deleted or expired: clients blocked in XREADGROUP on
-   * it are served, so that they learn when the stream or their group is gone (Redis's
+   * Called when key in db was written, deleted or expired: if it no longer holds a stream,
+   * clients blocked in XREADGROUP on it are served, so that they learn it is gone (Redis's
    * signalDeletedKeyAsReady). Other blocked commands wait on, as in Redis.
    */
   signalModified(db: Database, key: string): void {
     if (this.count === 0) return;
     const queue = this.byKey.get(db)?.get(key);
     if (queue === undefined) return;
+    // Only the stream's going counts (a change within it, even XGROUP SETID, does not wake
+    // a reader in Redis; XGROUP DESTROY signals by itself).
+    if (db.keys.get(key)?.value instanceof StreamValue) return;
     for (const s of queue) {
       if (s.blocked !== null && s.blocked.argv[0]!.toLowerCase() === 'xreadgroup') {
         this.signal(db, key);

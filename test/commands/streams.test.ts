@@ -398,6 +398,7 @@ describe('blocked stream readers when the stream or the group goes', () => {
     ['XREADGROUP, stream renamed', group, readGroup, [['RENAME', 's', 't']]],
     ['XREADGROUP, SWAPDB', group, readGroup, [['SWAPDB', '0', '1']]],
     ['XREADGROUP, stream expired by the active cycle', group, readGroup, [['PEXPIRE', 's', '1']]],
+    ['XREADGROUP, XGROUP SETID back (waits on)', group, readGroup, [['XADD', 's', '1-1', 'a', '1'], ['XACK', 's', 'g', '1-1'], ['XGROUP', 'SETID', 's', 'g', '0']]],
     ['XREADGROUP, stream replaced within a transaction (waits on)', group, readGroup, [['MULTI'], ['DEL', 's'], ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'], ['EXEC']]],
     ['XREAD, stream deleted (waits on)', [['XADD', 's', '1-1', 'a', '1']], readPlain, [['DEL', 's']]],
     ['XREAD, stream deleted and re-created', [['XADD', 's', '1-1', 'a', '1']], readPlain, [['DEL', 's'], ['XADD', 's', '5-1', 'b', '2']]],
