@@ -716,9 +716,11 @@ function xgroup(s: Session, argv: string[]): void {
     }
     if (target.groups.has(groupName)) return s.reply.error('BUSYGROUP Consumer Group name already exists');
     target.groups.set(groupName, new ConsumerGroup(groupName, id, entriesRead));
+    // Redis replies first, then notifies (the order a RESP3 client subscribed to its own events sees).
+    s.reply.ok();
     s.changed(key);
     s.notify(NOTIFY_STREAM, 'xgroup-create', key);
-    return s.reply.ok();
+    return;
   }
   const st = stream!;
   if (sub === 'setid') {
@@ -739,18 +741,20 @@ function xgroup(s: Session, argv: string[]): void {
     }
     group!.lastId = id;
     group!.entriesRead = entriesRead;
+    s.reply.ok();
     s.changed(key);
     s.notify(NOTIFY_STREAM, 'xgroup-setid', key);
-    return s.reply.ok();
+    return;
   }
   if (sub === 'destroy') {
     if (group === undefined) return s.reply.integer(0);
     st.groups.delete(groupName);
+    s.reply.integer(1);
     s.changed(key);
     s.notify(NOTIFY_STREAM, 'xgroup-destroy', key);
     // Clients blocked reading for this group get their error.
     s.engine.blocking.signal(s.db, key);
-    return s.reply.integer(1);
+    return;
   }
   if (sub === 'createconsumer') {
     if (group!.consumers.has(argv[4]!)) return s.reply.integer(0);

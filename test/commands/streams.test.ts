@@ -122,6 +122,27 @@ differential('stream keyspace events', [
     'XSETID s 5-5',
     'PING',
   ],
+  [
+    'CONFIG SET notify-keyspace-events KEA',
+    'HELLO 3',
+    'PSUBSCRIBE __keyevent@0__:*',
+    'XGROUP CREATE s g $ MKSTREAM',
+    'XADD s 1-1 a 1',
+    // Consumers made beforehand: Redis emits the event of a consumer that XREADGROUP or
+    // XCLAIM creates in the middle of their reply, which Cairn does not reproduce.
+    'XGROUP CREATECONSUMER s g alice',
+    'XGROUP CREATECONSUMER s g carol',
+    'XGROUP CREATECONSUMER s g dave',
+    'XREADGROUP GROUP g alice STREAMS s >',
+    'XGROUP CREATECONSUMER s g bob',
+    'XCLAIM s g carol 0 1-1 JUSTID',
+    'XAUTOCLAIM s g dave 0 0 JUSTID',
+    'XACK s g 1-1',
+    'XGROUP SETID s g 0',
+    'XGROUP DELCONSUMER s g bob',
+    'XGROUP DESTROY s g',
+    'PING',
+  ],
 ]);
 
 const ENTRY_SIZES = ['a', 'bb', 'x'.repeat(70), '12', '-3', '99999999999'];
