@@ -186,6 +186,20 @@ const hyperloglogs: Gen[] = [
   (r) => ['SETBIT', key(r), String(int(r, 0, 400)), pick(r, ['0', '1'])],
 ];
 
+/** Every string-valued family on the same keys, with a few other types to collide with. */
+const mixed: Gen[] = [
+  ...strings,
+  ...bitmaps.slice(common.length),
+  ...hyperloglogs.slice(common.length),
+  (r) => ['LPUSH', key(r), word(r)],
+  (r) => ['HSET', key(r), word(r), word(r)],
+  (r) => ['XADD', key(r), `${int(r, 1, 5)}-*`, 'f', word(r)],
+  (r) => ['MOVE', key(r), '1'],
+  (r) => ['SWAPDB', '0', '1'],
+  (r) => ['EXPIRE', key(r), String(int(r, 50, 100))],
+  (r) => ['DEBUG', 'RELOAD'],
+];
+
 function script(gens: Gen[], seed: number, length: number): Command[] {
   const r = rng(seed);
   return Array.from({ length }, () => pick(r, gens)(r));
@@ -218,6 +232,13 @@ describe('randomized command sequences match Redis', () => {
  * watched key modified. Commands that change nothing (SET NX on an existing key, SADD of
  * a present member, DEL of a missing key) must not abort the transaction.
  */
+describe('randomized mixes of string, bitmap and HyperLogLog commands (with moves, SWAPDB, DEBUG RELOAD) match Redis', () => {
+  const servers = withServers(['--enable-debug-command', 'yes'], ['--enable-debug-command', 'yes']);
+  for (const seed of SEEDS) {
+    it(`seed ${seed}`, () => runScript(servers, script(mixed, seed, LENGTH)));
+  }
+});
+
 describe('WATCH sees exactly the modifications Redis sees', () => {
   const servers = withServers();
   const all = [lists, hashes, sets, zsets, strings];
