@@ -476,7 +476,29 @@ export class StreamNode {
     const ms = addPart(this.masterMs, readInt(buf, pos)!);
     pos = next;
     const seq = addPart(this.masterSeq, readInt(buf, pos)!);
+    return this.entryRest(next, flags, ms, seq);
+  }
+
+  /**
+   * Entry i if its ID is <= (ms, seq) and it is live: undefined if it is deleted, null
+   * if its ID is past the bound (a range scan stops there). Decodes the ID once.
+   */
+  entryUpTo(i: number, ms: IdPart, seq: IdPart): StreamEntry | undefined | null {
+    const buf = this.buf;
+    let pos = this.offsets[i]!;
+    const flags = readInt(buf, pos) as number;
     pos = next;
+    const ems = addPart(this.masterMs, readInt(buf, pos)!);
+    pos = next;
+    const eseq = addPart(this.masterSeq, readInt(buf, pos)!);
+    if (cmpParts(ems, eseq, ms, seq) > 0) return null;
+    if (flags & FLAG_DELETED) return undefined;
+    return this.entryRest(next, flags, ems, eseq);
+  }
+
+  /** The fields of an entry whose ID ends at pos. */
+  private entryRest(pos: number, flags: number, ms: IdPart, seq: IdPart): StreamEntry {
+    const buf = this.buf;
     const fields: string[] = [];
     if (flags & FLAG_SAMEFIELDS) {
       for (const f of this.masterFields) {
@@ -691,9 +713,10 @@ export class StreamValue extends Measured implements AggregateValue {
     for (let n = firstNode; n < this.nodes.length; n++) {
       const node = this.nodes[n]!;
       for (let i = n === firstNode ? node.lowerBound(sms, sseq) : 0; i < node.count; i++) {
-        if (node.cmpAt(i, ems, eseq) > 0) return out;
-        if (node.flagsAt(i) & FLAG_DELETED) continue;
-        out.push(node.entryAt(i));
+        const e = node.entryUpTo(i, ems, eseq);
+        if (e === null) return out;
+        if (e === undefined) continue;
+        out.push(e);
         if (count > 0 && out.length >= count) return out;
       }
     }
