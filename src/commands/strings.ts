@@ -4,6 +4,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import type { Session } from '../engine/session.js';
+import { Bitmap } from '../store/bitmap.js';
 import type { CommandDecl } from './types.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../engine/notify.js';
 import { add, formatHuman, fromInteger, isFinite, parseLongDouble } from './longdouble.js';
@@ -196,13 +197,15 @@ function getRange(s: Session, argv: string[]): void {
   if (start0 === null) return;
   const end0 = intArg(s, argv[3]!);
   if (end0 === null) return;
-  const entry = s.db.read(argv[1]!, !s.noTouch);
+  // A large bitmap is read where it is, not turned back into a string for a slice of it.
+  const entry = s.db.read(argv[1]!, !s.noTouch, true);
   if (entry === undefined) {
     s.reply.bulk('');
     return;
   }
-  if (!isStringOrReply(s, entry)) return;
-  const str = entry.value as string;
+  const value = entry.value;
+  if (!(value instanceof Bitmap) && !isStringOrReply(s, entry)) return;
+  const str = value as string | Bitmap;
   const len = str.length;
   let start = start0;
   let end = end0;
@@ -216,6 +219,7 @@ function getRange(s: Session, argv: string[]): void {
   if (end < 0) end = 0;
   if (end >= len) end = len - 1;
   if (start > end || len === 0) s.reply.bulk('');
+  else if (str instanceof Bitmap) s.reply.bulk(str.buf.latin1Slice(start, end + 1));
   else s.reply.bulk(str.slice(start, end + 1));
 }
 
@@ -620,10 +624,11 @@ export const stringCommands: CommandDecl[] = [
     since: '2.2.0',
     complexity: 'O(1)',
     handler: (s, argv) => {
-      const entry = s.db.read(argv[1]!, !s.noTouch);
+      const entry = s.db.read(argv[1]!, !s.noTouch, true);
       if (entry === undefined) return s.reply.integer(0);
-      if (!isStringOrReply(s, entry)) return;
-      s.reply.integer((entry.value as string).length);
+      const value = entry.value;
+      if (!(value instanceof Bitmap) && !isStringOrReply(s, entry)) return;
+      s.reply.integer((value as string | Bitmap).length);
     },
   }),
   str({

@@ -21,7 +21,13 @@ describe('buffer-backed bitmaps', () => {
     assert.equal(run('TYPE', 'big'), '+string\r\n');
     assert.equal(run('EXISTS', 'big'), ':1\r\n');
     assert.ok(db.keys.get('big')!.value instanceof Bitmap);
+    // STRLEN and GETRANGE read it in place.
+    assert.equal(run('STRLEN', 'big'), ':2501\r\n');
     assert.equal(run('GETRANGE', 'big', '2500', '2500'), '$1\r\n\x80\r\n');
+    assert.equal(run('GETRANGE', 'big', '-1', '-1'), '$1\r\n\x80\r\n');
+    assert.ok(db.keys.get('big')!.value instanceof Bitmap);
+    // GET needs the string.
+    assert.equal(run('GET', 'big').length, 2501 + 9);
     assert.equal(typeof db.keys.get('big')!.value, 'string');
     assert.equal(db.meter.bytes, db.recount());
     assert.equal(run('OBJECT', 'ENCODING', 'big'), '$3\r\nraw\r\n');
