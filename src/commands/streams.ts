@@ -245,14 +245,8 @@ function xadd(s: Session, argv: string[]): void {
     const now = BigInt(s.engine.clock.now);
     id = now > last.ms ? { ms: now, seq: 0n } : nextId(last)!;
   }
-  if (compareIds(id, last) <= 0) {
-    // Redis created the key before failing here; it is created empty, as in Redis.
-    if (created) {
-      s.db.add(key, stream);
-      s.changed(key, 0);
-    }
-    return s.reply.error('ERR The ID specified in XADD is equal or smaller than the target stream top item');
-  }
+  // (A new stream's last ID is 0-0, and 0-0 was refused above: only an existing stream gets here.)
+  if (compareIds(id, last) <= 0) return s.reply.error('ERR The ID specified in XADD is equal or smaller than the target stream top item');
   const fields = argv.slice(fieldPos);
   if (created) s.db.add(key, stream);
   stream.append(id, fields, limits(s));
@@ -533,7 +527,7 @@ function xread(s: Session, argv: string[], xreadgroup: boolean): void {
       });
       continue;
     }
-    const consumer = lookupOrCreateConsumer(s, stream, group, consumerName, key, propagate, true);
+    const consumer = lookupOrCreateConsumer(s, group, consumerName, key, propagate, true);
     const now = s.engine.clock.now;
     if (history) {
       // The consumer's own pending entries from the given ID on.
@@ -553,7 +547,6 @@ function xread(s: Session, argv: string[], xreadgroup: boolean): void {
         s.reply.array(items.length);
         for (const [id, e] of items) replyEntry(s, id, e);
       });
-      s.changed(key, 0);
       s.engine.keyspace.dirty++;
       continue;
     }
@@ -623,7 +616,6 @@ function setIdPropagation(key: string, group: ConsumerGroup): string[] {
 /** Redis's streamLookupConsumer (refreshing seen-time) or streamCreateConsumer, with its event. */
 function lookupOrCreateConsumer(
   s: Session,
-  _stream: StreamValue,
   group: ConsumerGroup,
   name: string,
   key: string,
@@ -758,7 +750,7 @@ function xgroup(s: Session, argv: string[]): void {
   }
   if (sub === 'createconsumer') {
     if (group!.consumers.has(argv[4]!)) return s.reply.integer(0);
-    lookupOrCreateConsumer(s, st, group!, argv[4]!, key, null, false);
+    lookupOrCreateConsumer(s, group!, argv[4]!, key, null, false);
     s.touchKey(key);
     return s.reply.integer(1);
   }
@@ -981,7 +973,7 @@ function xclaim(s: Session, argv: string[]): void {
     }
     if (nack === undefined) continue;
     if (nack.consumer !== null && minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
-    consumer ??= lookupOrCreateConsumer(s, stream, group, argv[3]!, key, propagate, true);
+    consumer ??= lookupOrCreateConsumer(s, group, argv[3]!, key, propagate, true);
     claim(nack, k, consumer);
     nack.deliveryTime = deliveryTime;
     if (retrycount >= 0) nack.deliveryCount = retrycount;
@@ -1048,7 +1040,7 @@ function xautoclaim(s: Session, argv: string[]): void {
       continue;
     }
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
-    consumer ??= lookupOrCreateConsumer(s, stream, group, argv[3]!, key, propagate, true);
+    consumer ??= lookupOrCreateConsumer(s, group, argv[3]!, key, propagate, true);
     claim(nack, k, consumer);
     nack.deliveryTime = now;
     if (!justid) nack.deliveryCount++;
@@ -1219,7 +1211,6 @@ function xinfoStream(s: Session, argv: string[]): void {
   r.bulk('groups');
   const groups = stream.sortedGroups();
   r.array(groups.length);
-  const now = s.engine.clock.now;
   for (const g of groups) {
     r.map(7);
     r.bulk('name');
@@ -1264,7 +1255,6 @@ function xinfoStream(s: Session, argv: string[]): void {
       }
     }
   }
-  void now;
 }
 
 function xlen(s: Session, argv: string[]): void {

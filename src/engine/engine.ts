@@ -265,6 +265,16 @@ export class Engine {
     return `BUSY Redis is busy running a script. You can only call ${this.busyScript?.isEval === false ? 'FUNCTION' : 'SCRIPT'} KILL or SHUTDOWN NOSAVE.`;
   }
 
+  /** Serves the clients whose keys became ready (re-running their commands), not re-entrantly. */
+  private serveBlocked(): void {
+    this.servingBlocked = true;
+    try {
+      this.blocking.serveReady();
+    } finally {
+      this.servingBlocked = false;
+    }
+  }
+
   private blockedServeScheduled = false;
 
   /** Serves clients whose keys became ready outside a command, on the next turn. */
@@ -275,12 +285,7 @@ export class Engine {
       this.blockedServeScheduled = false;
       if (!this.blocking.hasReady || this.servingBlocked || this.busyScript !== null) return;
       this.beginBatch();
-      this.servingBlocked = true;
-      try {
-        this.blocking.serveReady();
-      } finally {
-        this.servingBlocked = false;
-      }
+      this.serveBlocked();
       this.tracking.flushPending();
     });
   }
@@ -296,14 +301,7 @@ export class Engine {
     this.busyScript = null;
     s.suspended = false;
     this.expirer.held = false;
-    if (this.blocking.hasReady && !this.servingBlocked) {
-      this.servingBlocked = true;
-      try {
-        this.blocking.serveReady();
-      } finally {
-        this.servingBlocked = false;
-      }
-    }
+    if (this.blocking.hasReady && !this.servingBlocked) this.serveBlocked();
     this.tracking.flushPending();
     this.tracking.current = null;
     s.transport.flushSoon();
@@ -430,14 +428,7 @@ export class Engine {
     // Clients blocked on keys this command filled are served once it completed, as Redis
     // does after each command.
     // Not between the commands of an EXEC: a transaction is one step for other clients.
-    if (this.blocking.hasReady && !this.servingBlocked && !s.inExec && this.busyScript === null) {
-      this.servingBlocked = true;
-      try {
-        this.blocking.serveReady();
-      } finally {
-        this.servingBlocked = false;
-      }
-    }
+    if (this.blocking.hasReady && !this.servingBlocked && !s.inExec && this.busyScript === null) this.serveBlocked();
     if (s.skip !== 0) {
       if (s.skip === SKIP_CURRENT) s.skip = 0;
       else if (s.skip === SKIP_NEXT) s.skip = SKIP_CURRENT;
