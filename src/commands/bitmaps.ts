@@ -111,15 +111,7 @@ function openForWrite(s: Session, key: string, maxBit: number): WriteTarget | nu
  * becomes raw-encoded even when no bit changed.
  */
 function commit(s: Session, target: WriteTarget): void {
-  const { key, entry, bitmap } = target;
-  if (bitmap !== null) {
-    if (entry === undefined) s.db.add(key, bitmap);
-    else if (entry.value !== bitmap) s.db.setBitmap(entry, bitmap);
-    return;
-  }
-  const value = target.buf.toString('latin1', 0, target.length);
-  if (entry === undefined) s.db.setString(s.db.add(key, value), value, 'raw');
-  else s.db.setString(entry, value, 'raw');
+  s.db.putBytes(target.key, target.entry, target.bitmap ?? target.buf.toString('latin1', 0, target.length));
 }
 
 function setbit(s: Session, argv: string[]): void {

@@ -83,16 +83,9 @@ function findHll(s: Session, key: string, write: boolean): Found | undefined | n
  * as a string. Raw-encoded either way, as Redis un-shares the value of every HLL write.
  */
 function storeHll(s: Session, key: string, entry: Entry | undefined, hll: HllBuffer): void {
-  if (hll.buf[4] === HLL_DENSE) {
-    const buf = hll.buf.length === hll.length ? hll.buf : Buffer.from(hll.buf.subarray(0, hll.length));
-    const bitmap = Bitmap.wrap(buf, hll.length);
-    if (entry === undefined) s.db.add(key, bitmap);
-    else s.db.setBitmap(entry, bitmap);
-    return;
-  }
-  const value = hll.buf.toString('latin1', 0, hll.length);
-  if (entry === undefined) s.db.setString(s.db.add(key, value), value, 'raw');
-  else s.db.setString(entry, value, 'raw');
+  if (hll.buf[4] !== HLL_DENSE) return s.db.putBytes(key, entry, hll.buf.toString('latin1', 0, hll.length));
+  const buf = hll.buf.length === hll.length ? hll.buf : Buffer.from(hll.buf.subarray(0, hll.length));
+  s.db.putBytes(key, entry, Bitmap.wrap(buf, hll.length));
 }
 
 function pfadd(s: Session, argv: string[]): void {

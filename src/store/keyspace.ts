@@ -257,6 +257,17 @@ export class Database {
     entry.setString(value, kind);
   }
 
+  /**
+   * Stores a string value written by bytes (bitmap and HyperLogLog commands) at key,
+   * creating it if entry is undefined: a string raw-encoded, as Redis un-shares such values,
+   * or a Bitmap. TTL and access clock stay.
+   */
+  putBytes(key: string, entry: Entry | undefined, value: string | Bitmap): void {
+    if (typeof value === 'string') this.setString(entry ?? this.add(key, value), value, 'raw');
+    else if (entry === undefined) this.add(key, value);
+    else if (entry.value !== value) this.setBitmap(entry, value);
+  }
+
   /** Replaces a string value by its Bitmap form, keeping TTL and access clock. */
   setBitmap(entry: Entry, bitmap: Bitmap): void {
     this.meter.bytes += this.attach(bitmap) - this.detach(entry.value);

@@ -59,6 +59,7 @@ const scripts: Script[] = [
   ['CONFIG SET stream-node-max-entries 7', ...fill('s', 40, 3), 'XTRIM s MAXLEN ~ 20', 'XLEN s', '?XADD s MAXLEN ~ 10 * a b', 'XLEN s', 'CONFIG SET stream-node-max-entries 100'],
   ['CONFIG SET stream-node-max-bytes 300', ...fill('s', 60), 'XTRIM s MAXLEN ~ 30', 'XLEN s', 'XTRIM s MAXLEN ~ 1', 'XLEN s', 'CONFIG SET stream-node-max-bytes 4096', '%CONFIG GET stream-node-max-*'],
   ['CONFIG SET stream-node-max-bytes 200', ...fill('s', 30, 4), ['XADD', 's', '31-1', 'big', 'x'.repeat(300)], ...fill('s', 10, 0, 40), 'XTRIM s MAXLEN ~ 5', 'XLEN s', 'CONFIG SET stream-node-max-bytes 4096'],
+  ['CONFIG SET stream-node-max-entries -1', 'CONFIG SET stream-node-max-entries x', 'CONFIG SET stream-node-max-entries 1k', 'CONFIG SET stream-node-max-bytes -1', 'CONFIG SET stream-node-max-bytes 1k', 'CONFIG GET stream-node-max-bytes', 'CONFIG SET stream-node-max-bytes 4096', 'CONFIG SET hll-sparse-max-bytes -5', 'CONFIG SET hll-sparse-max-bytes 2gb', 'CONFIG GET hll-sparse-max-bytes', 'CONFIG SET hll-sparse-max-bytes 3000'],
   ['CONFIG SET stream-node-max-entries 0', ...fill('s', 150), 'XTRIM s MAXLEN ~ 5', 'XLEN s', 'CONFIG SET stream-node-max-entries 100'],
   [...fill('s', 120), 'XDEL s 1-1 2-1 3-1', 'XTRIM s MAXLEN ~ 100', 'XLEN s', 'XTRIM s MINID ~ 110', 'XLEN s', 'XRANGE s - + COUNT 2'],
   // XSETID
