@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProtocolError, QUERY_BUFFER_LIMIT, RequestParser, splitArgs } from '../../src/protocol/parser.js';
 import { RespWriter, formatDouble } from '../../src/protocol/reply.js';
+import { seededRandom } from '../helpers/engine.js';
 
 const limits = () => ({ maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 });
 
@@ -21,6 +22,12 @@ function parseAll(parser: RequestParser, chunks: Buffer[]): string[][] {
     copy.fill(0x58);
   }
   return out;
+}
+
+function encodeFrame(argv: string[]): Buffer {
+  let wire = `*${argv.length}\r\n`;
+  for (const a of argv) wire += `$${a.length}\r\n${a}\r\n`;
+  return Buffer.from(wire, 'latin1');
 }
 
 const frames: [string, string[][]][] = [
@@ -94,6 +101,40 @@ describe('RequestParser', () => {
       );
     });
   }
+
+  it('builds arguments of every length byte for byte, frames of every size', () => {
+    // Short arguments are built in JS and long ones by Buffer#latin1Slice; frames of up to
+    // five arguments start from a preallocated array: every path must give the same strings.
+    const random = seededRandom(7);
+    const commands: string[][] = [];
+    for (let length = 0; length <= 40; length++) {
+      for (let argc = 1; argc <= 7; argc++) {
+        const argv: string[] = [];
+        for (let a = 0; a < argc; a++) {
+          let s = '';
+          for (let k = 0; k < length + a; k++) s += String.fromCharCode(Math.floor(random() * 256));
+          argv.push(s);
+        }
+        commands.push(argv);
+      }
+    }
+    const wire = Buffer.concat(commands.map(encodeFrame));
+    const parsed = parseAll(new RequestParser(limits()), [wire]);
+    assert.deepEqual(parsed, commands);
+    // And across reads split in odd places.
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < wire.length; at += 37) chunks.push(wire.subarray(at, at + 37));
+    assert.deepEqual(parseAll(new RequestParser(limits()), chunks), commands);
+  });
+
+  it('never mixes up command names that share a cache slot', () => {
+    // Names of equal length, first and last byte (so equal cache slots) differing inside,
+    // and case variants, interleaved.
+    const names = ['SET', 'SAT', 'set', 'S\x00T', 'S\xffT', 'SET', 'GETEX', 'GETDX', 'GETEX', 'x'.repeat(24), 'x'.repeat(23) + 'y'];
+    const commands = [...names, ...names.reverse()].map((name) => [name, 'k']);
+    const parsed = parseAll(new RequestParser(limits()), [Buffer.concat(commands.map(encodeFrame))]);
+    assert.deepEqual(parsed, commands);
+  });
 
   it('stops at client-query-buffer-limit', () => {
     const parser = new RequestParser({ maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 });
