@@ -3,6 +3,7 @@
  * one session. The network server and the embedded API both drive this; neither the
  * engine nor the commands know about sockets.
  */
+import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { ConfigValues } from '../config/config.js';
 import { ActiveExpirer } from '../store/expiry.js';

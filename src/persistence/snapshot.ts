@@ -10,6 +10,7 @@
  * bit equals `done` was written (or created after the snapshot began, so it must not be).
  */
 import { SNAPSHOT_BIT, type Database, type Entry, type Keyspace } from '../store/keyspace.js';
+import type { KeyTable } from '../store/key-table.js';
 import { RdbEncoder } from './rdb-encoder.js';
 import { AofEncoder } from './aof-encoder.js';
 import { REDIS_VERSION } from '../engine/version.js';
@@ -17,7 +18,7 @@ import { REDIS_VERSION } from '../engine/version.js';
 interface Source {
   /** The database number this map had when the snapshot began (SWAPDB may move it since). */
   db: number;
-  map: Map<string, Entry>;
+  map: KeyTable<Entry>;
   size: number;
   expires: number;
 }
@@ -51,7 +52,7 @@ export interface SnapshotEncoder {
 export class Snapshot {
   readonly encoder: SnapshotEncoder;
   private readonly sources: Source[] = [];
-  private readonly byMap = new Map<Map<string, Entry>, Source>();
+  private readonly byMap = new Map<KeyTable<Entry>, Source>();
   private current = 0;
   private iterator: Iterator<[string, Entry]> | null = null;
   /** The database the output stream has selected last (SELECTDB), -1 before the first. */

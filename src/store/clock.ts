@@ -7,6 +7,8 @@
  * (command timing), and the wall clock is derived from it, re-anchored to Date.now() at
  * least every second so a stepped system clock is followed within a second.
  */
+import { performance } from 'node:perf_hooks';
+
 const RESYNC_MS = 1000;
 
 export class Clock {

@@ -14,6 +14,7 @@
  */
 import type { EvictionPolicy } from '../config/config.js';
 import type { Database, Entry, Keyspace } from './keyspace.js';
+import type { KeyTable } from './key-table.js';
 
 /** Redis's EVPOOL_SIZE. */
 const POOL_SIZE = 16;
@@ -34,7 +35,7 @@ class Sampler {
   private next: string[] = [];
   private walk: Iterator<string> | null = null;
 
-  constructor(readonly source: Map<string, Entry> | Set<string>) {}
+  constructor(readonly source: KeyTable<Entry> | Set<string>) {}
 
   get bytes(): number {
     return (this.current.length + this.next.length) * 8;

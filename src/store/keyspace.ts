@@ -8,6 +8,7 @@
  */
 import { Bitmap } from './bitmap.js';
 import { Clock } from './clock.js';
+import { KeyTable } from './key-table.js';
 import { KEY_BYTES, Meter, stringBytes, VOLATILE_BYTES } from './memory.js';
 
 /** Values of the aggregate types implement this; strings are plain strings. */
@@ -111,7 +112,7 @@ export function entryBytes(key: string, entry: Entry): number {
 }
 
 export class Database {
-  keys = new Map<string, Entry>();
+  keys = new KeyTable<Entry>();
   /** Keys that have an expiry time: what the active expiry cycle walks. */
   volatile = new Set<string>();
   /** Estimated heap bytes of this database's keys and values. */
@@ -305,7 +306,7 @@ export class Database {
   }
 
   clear(): void {
-    this.keys = new Map();
+    this.keys = new KeyTable<Entry>();
     this.volatile = new Set();
     this.meter = new Meter();
   }
@@ -326,7 +327,7 @@ export class Database {
     return null;
   }
 
-  private randomWalk: { map: Map<string, Entry>; it: Iterator<string> } | null = null;
+  private randomWalk: { map: KeyTable<Entry>; it: Iterator<string> } | null = null;
 
   private nextForRandom(): string | undefined {
     if (this.randomWalk === null || this.randomWalk.map !== this.keys) {

@@ -44,7 +44,7 @@ export class ScanCursors {
     return id;
   }
 
-  scanMap(map: Map<string, unknown>, cursor: string, count: number, visit: (key: string) => void): string {
+  scanMap(map: { keys(): Iterator<string> }, cursor: string, count: number, visit: (key: string) => void): string {
     return this.scan(map, () => map.keys(), cursor, count, visit);
   }
 }

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { KeyTable, hashKey } from '../../src/store/key-table.js';
+import { seededRandom } from '../helpers/engine.js';
+
+/**
+ * A JS Map is the model: the table must answer every lookup as a Map does, iterate in
+ * the same order, and its live iterators must yield exactly what Map iterators made at
+ * the same moment yield, through growth, shrinking and compaction.
+ */
+function exercise(seed: number, universe: number, steps: number): void {
+  const random = seededRandom(seed);
+  const model = new Map<string, number>();
+  const table = new KeyTable<number>();
+  const iterators: [Iterator<string>, Iterator<string>][] = [];
+  // Phases: grow to the universe, then mostly delete (shrink, compaction), then mixed.
+  for (let step = 0; step < steps; step++) {
+    const phase = Math.floor((step * 3) / steps);
+    const key = `k${Math.floor(random() * universe)}`;
+    const r = random();
+    const deleteShare = phase === 0 ? 0.1 : phase === 1 ? 0.9 : 0.5;
+    if (r < deleteShare) {
+      assert.equal(table.delete(key), model.delete(key), `delete ${key} at step ${step}`);
+    } else {
+      model.set(key, step);
+      table.set(key, step);
+    }
+    const probe = `k${Math.floor(random() * universe)}`;
+    assert.equal(table.get(probe), model.get(probe));
+    assert.equal(table.has(probe), model.has(probe));
+    assert.equal(table.size, model.size);
+    if (random() < 0.01 && iterators.length < 20) iterators.push([model.keys(), table.keys()]);
+    for (const [m, t] of iterators) {
+      if (random() < 0.3) {
+        const a = m.next();
+        const b = t.next();
+        assert.deepEqual(b, a, `iterator step at ${step}`);
+      }
+    }
+  }
+  assert.deepEqual([...table], [...model]);
+  assert.deepEqual([...table.values()], [...model.values()]);
+  for (const [m, t] of iterators) {
+    for (;;) {
+      const a = m.next();
+      assert.deepEqual(t.next(), a);
+      if (a.done) break;
+    }
+  }
+}
+
+describe('KeyTable', () => {
+  for (const [seed, universe, steps] of [
+    [1, 50, 20_000],
+    [2, 5_000, 60_000],
+    [3, 40_000, 150_000],
+  ] as const) {
+    it(`answers and iterates as a Map (seed ${seed}, ${universe} keys, ${steps} steps)`, () => exercise(seed, universe, steps));
+  }
+
+  it('keeps binary keys, the empty key and keys whose hashes collide in the index apart', () => {
+    const table = new KeyTable<string>();
+    const distinct = new Set(['', '\x00', '\x00\x00', '\xff', 'a', 'A', 'a\x00', 'k'.repeat(100_000)]);
+    for (let i = 0; i < 3000; i++) distinct.add(String.fromCharCode(i & 255, (i >> 8) & 255));
+    const keys = [...distinct];
+    for (const k of keys) table.set(k, `v${k}`);
+    assert.equal(table.size, keys.length);
+    for (const k of keys) assert.equal(table.get(k), `v${k}`);
+    // Delete every other one: backward-shift deletion must keep the rest reachable.
+    keys.forEach((k, i) => i % 2 === 0 && table.delete(k));
+    keys.forEach((k, i) => assert.equal(table.get(k), i % 2 === 0 ? undefined : `v${k}`));
+  });
+
+  it('hashes the same text equally whatever string object holds it', () => {
+    const a = 'key:' + '0'.repeat(12);
+    const b = Buffer.from(a).latin1Slice(0, a.length);
+    assert.equal(hashKey(a), hashKey(b));
+    assert.notEqual(hashKey('a'), hashKey('b'));
+  });
+
+  it('refuses a key past its limit and stays usable, as Map#set did', () => {
+    const table = new KeyTable<number>(100);
+    for (let i = 0; i < 100; i++) table.set(`k${i}`, i);
+    assert.throws(() => table.set('one-more', 0), /maximum size exceeded/);
+    table.set('k5', 55);
+    assert.equal(table.size, 100);
+    assert.equal(table.get('k5'), 55);
+    assert.equal(table.get('one-more'), undefined);
+    table.delete('k0');
+    table.set('one-more', 1);
+    assert.equal(table.get('one-more'), 1);
+  });
+
+  it('a finished iterator stays finished, as a Map iterator does', () => {
+    const table = new KeyTable<number>();
+    table.set('a', 1);
+    const it = table.keys();
+    assert.deepEqual(it.next(), { value: 'a', done: false });
+    assert.equal(it.next().done, true);
+    table.set('b', 2);
+    assert.equal(it.next().done, true);
+  });
+});
