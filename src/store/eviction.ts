@@ -4,13 +4,14 @@
  * (idle time for LRU, 255 - frequency for LFU, nearness of expiry for volatile-ttl) and
  * evict the best one still present; the random policies take a sampled key as it comes.
  *
- * Redis samples from a random spot of its hash table, which is independent of when keys
- * were added. A JS Map has no random access and iterates in insertion order, so
- * consecutive keys would be keys of the same age (tried first: the hit ratio suffered).
- * Each database's sampler therefore keeps an array of its keys, rebuilt continuously a few
- * keys per call from a walk of the Map, and samples uniformly from it; keys deleted since
- * are skipped, keys added since wait for the next rebuild. The arrays exist only once
- * eviction has run (8 bytes per key; reported, not counted against maxmemory).
+ * The allkeys policies draw uniformly from the database's KeyTable, which has random
+ * access by position. The volatile policies sample the keys with a TTL, a JS Set: it has
+ * no random access and iterates in insertion order, so consecutive keys would be keys of
+ * the same age (tried first: the hit ratio suffered). Their sampler therefore keeps an
+ * array of the Set's keys, rebuilt continuously a few keys per call from a walk of the
+ * Set, and samples uniformly from it; keys deleted since are skipped, keys added since
+ * wait for the next rebuild. The arrays exist only once volatile eviction has run (8
+ * bytes per key; reported, not counted against maxmemory).
  */
 import type { EvictionPolicy } from '../config/config.js';
 import type { Database, Entry, Keyspace } from './keyspace.js';
@@ -29,13 +30,13 @@ interface Candidate {
 /** Keys added to a sampler's next array per call: a full rebuild every size/BUILD_STEP evictions. */
 const BUILD_STEP = 32;
 
-/** Uniform random keys of a Map or Set, from a continuously rebuilt array of its keys. */
+/** Uniform random keys of a Set, from a continuously rebuilt array of its keys. */
 class Sampler {
   private current: string[] = [];
   private next: string[] = [];
   private walk: Iterator<string> | null = null;
 
-  constructor(readonly source: KeyTable<Entry> | Set<string>) {}
+  constructor(readonly source: Set<string>) {}
 
   get bytes(): number {
     return (this.current.length + this.next.length) * 8;
@@ -188,7 +189,8 @@ export class KeyChooser {
 
   /** Up to n random keys of the database (of its keys with a TTL for the volatile policies). */
   private sample(db: Database, allKeys: boolean, n: number): string[] {
-    const source = allKeys ? db.keys : db.volatile;
+    if (allKeys) return sampleTable(db.keys, n);
+    const source = db.volatile;
     let sampler = this.samplers.get(db);
     if (sampler === undefined || sampler.source !== source) {
       sampler = new Sampler(source);
@@ -196,4 +198,25 @@ export class KeyChooser {
     }
     return sampler.sample(n);
   }
+}
+
+/**
+ * Up to n distinct keys of table drawn uniformly; every key when n is at least half the
+ * table (drawing n distinct keys of barely more than n would take ever longer).
+ */
+function sampleTable(table: KeyTable<Entry>, n: number): string[] {
+  const out: string[] = [];
+  if (n > 1 && n * 2 >= table.size) {
+    for (const key of table.keys()) out.push(key);
+    return out;
+  }
+  // A large maxmemory-samples (Redis allows up to 2^31) must not make dedup quadratic.
+  const seen = n > 16 ? new Set<string>() : null;
+  while (out.length < n) {
+    const key = table.randomKey()!;
+    if (seen !== null ? seen.has(key) : out.includes(key)) continue;
+    seen?.add(key);
+    out.push(key);
+  }
+  return out;
 }

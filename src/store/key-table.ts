@@ -155,6 +155,19 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     return true;
   }
 
+  /**
+   * A key drawn uniformly at random, or undefined when empty: positions are drawn until
+   * one holds a key. Holes are at most max(MIN_HOLES, size) of the positions, so that
+   * takes two draws on average once the table has a few dozen keys.
+   */
+  randomKey(random: () => number = Math.random): string | undefined {
+    if (this.size === 0) return undefined;
+    for (;;) {
+      const key = this.slots[2 * Math.floor(random() * this.used)];
+      if (key !== undefined) return key as string;
+    }
+  }
+
   keys(): IterableIterator<string> {
     return new KeyTableIterator<V, string>(this, KEYS);
   }

@@ -88,9 +88,6 @@ export interface KeyspaceStats {
   expireCycleCpuMs: number;
 }
 
-/** RANDOMKEY skips at most this many keys per call. */
-const RANDOM_WINDOW = 4096;
-
 /** Redis's LFU constants. */
 const LFU_INIT_VAL = 5;
 
@@ -312,33 +309,16 @@ export class Database {
   }
 
   /**
-   * A random live key, or null (RANDOMKEY). A Map has no random access, so this goes on
-   * from where the previous call stopped and skips a random 0..RANDOM_WINDOW-1 keys:
-   * bounded work per call, uniform over a keyspace smaller than the window, and only
-   * approximately random beyond it (successive keys come from a moving window).
+   * A random live key, or null (RANDOMKEY): uniform over the table, retried when the key
+   * drawn has expired, giving up after 100 draws as Redis does when it keeps finding
+   * expired keys.
    */
   randomKey(): string | null {
     for (let attempt = 0; attempt < 100 && this.keys.size > 0; attempt++) {
-      const skip = Math.floor(Math.random() * Math.min(this.keys.size, RANDOM_WINDOW));
-      let key: string | undefined;
-      for (let i = 0; i <= skip; i++) key = this.nextForRandom();
+      const key = this.keys.randomKey();
       if (key !== undefined && this.find(key) !== undefined) return key;
     }
     return null;
-  }
-
-  private randomWalk: { map: KeyTable<Entry>; it: Iterator<string> } | null = null;
-
-  private nextForRandom(): string | undefined {
-    if (this.randomWalk === null || this.randomWalk.map !== this.keys) {
-      this.randomWalk = { map: this.keys, it: this.keys.keys() };
-    }
-    let next = this.randomWalk.it.next();
-    if (next.done) {
-      this.randomWalk.it = this.keys.keys();
-      next = this.randomWalk.it.next();
-    }
-    return next.done ? undefined : next.value;
   }
 }
 

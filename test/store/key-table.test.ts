@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeyTable, hashKey } from '../../src/store/key-table.js';
-import { seededRandom } from '../helpers/engine.js';
+import { inProcess, seededRandom } from '../helpers/engine.js';
 
 /**
  * A JS Map is the model: the table must answer every lookup as a Map does, iterate in
@@ -89,6 +89,36 @@ describe('KeyTable', () => {
     table.delete('k0');
     table.set('one-more', 1);
     assert.equal(table.get('one-more'), 1);
+  });
+
+  it('draws keys uniformly, between holes too', () => {
+    const random = seededRandom(11);
+    const table = new KeyTable<number>();
+    for (let i = 0; i < 300; i++) table.set(`k${i}`, i);
+    // 100 holes among 200 live keys: not enough to compact.
+    for (let i = 0; i < 300; i += 3) table.delete(`k${i}`);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 200_000; i++) {
+      const key = table.randomKey(random)!;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    assert.equal(counts.size, 200);
+    for (const [key, n] of counts) {
+      assert.ok(table.has(key));
+      assert.ok(Math.abs(n - 1000) < 150, `${key} drawn ${n} times, expected about 1000`);
+    }
+    assert.equal(new KeyTable<number>().randomKey(random), undefined);
+  });
+
+  it('RANDOMKEY reaches every live key of a large keyspace and no deleted one', () => {
+    const { run } = inProcess();
+    for (let i = 0; i < 10_000; i++) run('SET', `k${i}`, 'v');
+    for (let i = 0; i < 10_000; i += 2) run('DEL', `k${i}`);
+    const seen = new Set<string>();
+    // 150,000 draws over 5,000 keys miss one with probability about 5000 * e^-30.
+    for (let i = 0; i < 150_000; i++) seen.add(run('RANDOMKEY'));
+    assert.equal(seen.size, 5000);
+    for (const reply of seen) assert.match(reply, /^\$\d+\r\nk\d*[13579]\r\n$/);
   });
 
   it('a finished iterator stays finished, as a Map iterator does', () => {
