@@ -158,6 +158,8 @@ export class Tracking {
   /** A key was modified (by `by`, or by nobody: expiry). */
   invalidate(key: string, by: Session | null, bcast = true): void {
     if (bcast && this.prefixes.size > 0) this.rememberForBroadcast(key, by);
+    // Every write comes here: with nothing tracked, skip hashing the key for the lookup.
+    if (this.table.size === 0) return;
     const ids = this.table.get(key);
     if (ids === undefined) return;
     this.table.delete(key);

@@ -31,6 +31,11 @@ export interface Reply {
 }
 
 const OK = '+OK\r\n';
+/**
+ * "$<n>\r\n" for the bulk lengths most replies have: building it per reply took a
+ * number-to-string conversion and two small string allocations.
+ */
+const BULK_HEADERS: string[] = Array.from({ length: 1024 }, (_, n) => `$${n}\r\n`);
 const NIL2 = '$-1\r\n';
 const NILARRAY2 = '*-1\r\n';
 const NULL3 = '_\r\n';
@@ -82,7 +87,8 @@ export class RespWriter implements Reply {
   }
 
   bulk(value: string): void {
-    this.out += '$' + value.length + '\r\n' + value + '\r\n';
+    const n = value.length;
+    this.out += (n < BULK_HEADERS.length ? BULK_HEADERS[n]! : '$' + n + '\r\n') + value + '\r\n';
   }
 
   nil(): void {
