@@ -261,27 +261,18 @@ export class RequestParser {
   }
 }
 
+/** Frames with more arguments than this start from an empty array that grows as they arrive. */
+const PREALLOCATED_ARGS = 1024;
+
 /**
- * A new frame's argument array. Small frames get an array literal of their exact size:
- * a packed array with no spare capacity (growing `[]` by push allocates room for 17),
- * which is most of a command's garbage after its strings. Larger counts grow as they
- * arrive, so a header announcing a billion arguments reserves nothing.
+ * A new frame's argument array, of its exact size when small: growing `[]` by push
+ * allocates room for 17, most of a command's garbage after its strings. Not from array
+ * literals: their copy-on-write backing store made the parser's element store go
+ * megamorphic and through the runtime once frames of several sizes had been seen. A
+ * header announcing a billion arguments reserves nothing.
  */
 function argvFor(count: number): string[] {
-  switch (count) {
-    case 1:
-      return [''];
-    case 2:
-      return ['', ''];
-    case 3:
-      return ['', '', ''];
-    case 4:
-      return ['', '', '', ''];
-    case 5:
-      return ['', '', '', '', ''];
-    default:
-      return [];
-  }
+  return count <= PREALLOCATED_ARGS ? new Array<string>(count) : [];
 }
 
 /** Arguments up to this many bytes are built by shortString() rather than latin1Slice(). */
