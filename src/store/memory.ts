@@ -28,8 +28,12 @@ export function stringBytes(s: string): number {
   return (s.length + 23) & ~7;
 }
 
-/** A key in a database: its Map slot (key, value, chain link, bucket; at the average load) and its Entry object. */
-export const KEY_BYTES = 86;
+/**
+ * A key in a database: its KeyTable slot (key and value, 16 bytes), its index pair (8
+ * bytes per index slot at a load between 1/4 and 1/2) and its Entry object; calibrated
+ * with `npm run bench:memory` (1 M keys of mixed types).
+ */
+export const KEY_BYTES = 78;
 /** A key with a TTL: its slot in the database's volatile Set and the boxed expiry time. */
 export const VOLATILE_BYTES = 44;
 
