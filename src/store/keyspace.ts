@@ -309,14 +309,14 @@ export class Database {
   }
 
   /**
-   * A random live key, or null (RANDOMKEY): uniform over the table, retried when the key
-   * drawn has expired, giving up after 100 draws as Redis does when it keeps finding
-   * expired keys.
+   * A random live key, or null (RANDOMKEY): uniform over the table; an expired key drawn
+   * is deleted and another drawn, as Redis's dbRandomKey does. Bounded: every failed draw
+   * removes a key.
    */
   randomKey(): string | null {
-    for (let attempt = 0; attempt < 100 && this.keys.size > 0; attempt++) {
-      const key = this.keys.randomKey();
-      if (key !== undefined && this.find(key) !== undefined) return key;
+    while (this.keys.size > 0) {
+      const key = this.keys.randomKey()!;
+      if (this.find(key) !== undefined) return key;
     }
     return null;
   }

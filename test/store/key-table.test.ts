@@ -121,6 +121,15 @@ describe('KeyTable', () => {
     for (const reply of seen) assert.match(reply, /^\$\d+\r\nk\d*[13579]\r\n$/);
   });
 
+  it('RANDOMKEY finds the one live key among thousands of expired ones, as Redis does', async () => {
+    const { run } = inProcess();
+    run('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    for (let i = 0; i < 2000; i++) run('SET', `gone${i}`, 'v', 'PX', '1');
+    run('SET', 'live', 'v');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(run('RANDOMKEY'), '$4\r\nlive\r\n');
+  });
+
   it('a finished iterator stays finished, as a Map iterator does', () => {
     const table = new KeyTable<number>();
     table.set('a', 1);
