@@ -6,7 +6,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import type { Session } from '../engine/session.js';
-import type { Entry } from '../store/keyspace.js';
+import { KEEP_BITMAP, type Entry } from '../store/keyspace.js';
 import { BITMAP_MIN_BYTES, Bitmap } from '../store/bitmap.js';
 import type { CommandDecl } from './types.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../engine/notify.js';
@@ -50,7 +50,7 @@ function byteAt(value: Bytes, index: number): number {
 
 /** The string at key for reading, Bitmap form kept: undefined when missing, null after WRONGTYPE. */
 function readBytes(s: Session, key: string): Bytes | undefined | null {
-  const entry = s.db.read(key, !s.noTouch, true);
+  const entry = s.db.read(key, !s.noTouch, KEEP_BITMAP);
   if (entry === undefined) return undefined;
   const value = entry.value;
   if (typeof value === 'string' || value instanceof Bitmap) return value;
@@ -78,7 +78,7 @@ interface WriteTarget {
  * maxBit is addressable. Null after WRONGTYPE, or when the value would outgrow a V8 string.
  */
 function openForWrite(s: Session, key: string, maxBit: number): WriteTarget | null {
-  const entry = s.db.write(key, !s.noTouch, true);
+  const entry = s.db.write(key, !s.noTouch, KEEP_BITMAP);
   const value = entry?.value;
   if (value !== undefined && typeof value !== 'string' && !(value instanceof Bitmap)) {
     s.reply.error(WRONGTYPE);

@@ -5,6 +5,7 @@ import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import type { CommandDecl } from './types.js';
 import { INT64_MAX, INT64_MIN, NOT_INTEGER, parseInt64 } from './util.js';
+import { KEEP_ALL } from '../store/keyspace.js';
 
 const NX = 1;
 const XX = 2;
@@ -44,7 +45,7 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
     when = Number(w + BigInt(basetime));
   }
   const key = argv[1]!;
-  const entry = s.db.write(key, !s.noTouch, true);
+  const entry = s.db.write(key, !s.noTouch, KEEP_ALL);
   if (entry === undefined) return s.reply.integer(0);
   if (flags) {
     const current = entry.expireAt === 0 ? -1 : entry.expireAt;
@@ -63,7 +64,7 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
 
 /** TTL-type replies: -2 no key, -1 no expiry, else per `format`. */
 function ttlGeneric(s: Session, key: string, format: (expireAt: number, now: number) => number): void {
-  const entry = s.db.read(key, false, true);
+  const entry = s.db.read(key, false, KEEP_ALL);
   if (entry === undefined) return s.reply.integer(-2);
   if (entry.expireAt === 0) return s.reply.integer(-1);
   s.reply.integer(format(entry.expireAt, s.engine.clock.now));
@@ -127,7 +128,7 @@ export const expireCommands: CommandDecl[] = [
     since: '2.2.0',
     complexity: 'O(1)',
     handler: (s, argv) => {
-      const entry = s.db.write(argv[1]!, !s.noTouch, true);
+      const entry = s.db.write(argv[1]!, !s.noTouch, KEEP_ALL);
       if (entry === undefined || !s.db.persist(argv[1]!, entry)) return s.reply.integer(0);
       s.changed(argv[1]!);
       s.notify(NOTIFY_GENERIC, 'persist', argv[1]!);

@@ -4,7 +4,7 @@
  * a Bitmap so that PFADD changes a register in place instead of copying the string.
  */
 import type { Session } from '../engine/session.js';
-import type { Entry } from '../store/keyspace.js';
+import { KEEP_BITMAP, type Entry } from '../store/keyspace.js';
 import type { CommandDecl } from './types.js';
 import { NOTIFY_STRING } from '../engine/notify.js';
 import { Bitmap } from '../store/bitmap.js';
@@ -51,7 +51,7 @@ interface Found {
  * copied (a sparse one is at most hll-sparse-max-bytes).
  */
 function findHll(s: Session, key: string, write: boolean): Found | undefined | null {
-  const entry = write ? s.db.write(key, !s.noTouch, true) : s.db.read(key, !s.noTouch, true);
+  const entry = write ? s.db.write(key, !s.noTouch, KEEP_BITMAP) : s.db.read(key, !s.noTouch, KEEP_BITMAP);
   if (entry === undefined) return undefined;
   const value = entry.value;
   if (typeof value !== 'string' && !(value instanceof Bitmap)) {

@@ -5,7 +5,7 @@
 import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
-import { typeName, type Value } from '../store/keyspace.js';
+import { KEEP_ALL, KEEP_BLOB, typeName, type Value } from '../store/keyspace.js';
 import { scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl } from './types.js';
 import {
@@ -19,9 +19,11 @@ import {
 } from './util.js';
 
 
-/** Strings are immutable, so they are shared; aggregates will provide a deep copy. */
+/** Strings are immutable, so they are shared; aggregates provide a deep copy. */
 function copyValue(value: Value): Value {
   if (typeof value === 'string') return value;
+  // Invariant: COPY's lookup gives blobs back as strings (a ref cannot be shared).
+  if (typeof value === 'number') throw new Error('cannot copy a blob ref');
   const copyable = value as Value & { clone?: () => Value };
   if (typeof copyable.clone !== 'function') throw new Error(`cannot copy a ${value.type}`);
   return copyable.clone();
@@ -140,7 +142,7 @@ export const keyCommands: CommandDecl[] = [
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     handler: (s, argv) => {
       let n = 0;
-      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, false, true) !== undefined) n++;
+      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, false, KEEP_ALL) !== undefined) n++;
       s.reply.integer(n);
     },
   }),
@@ -155,7 +157,7 @@ export const keyCommands: CommandDecl[] = [
     since: '1.0.0',
     complexity: 'O(1)',
     handler: (s, argv) => {
-      const entry = s.db.read(argv[1]!, false, true);
+      const entry = s.db.read(argv[1]!, false, KEEP_ALL);
       s.reply.simple(entry === undefined ? 'none' : typeName(entry.value));
     },
   }),
@@ -341,7 +343,7 @@ export const keyCommands: CommandDecl[] = [
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     handler: (s, argv) => {
       let n = 0;
-      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, !s.noTouch, true) !== undefined) n++;
+      for (let i = 1; i < argv.length; i++) if (s.db.read(argv[i]!, !s.noTouch, KEEP_ALL) !== undefined) n++;
       s.reply.integer(n);
     },
   }),
@@ -367,10 +369,11 @@ export const keyCommands: CommandDecl[] = [
         complexity: 'O(1)',
         tips: ['nondeterministic_output'],
         handler: (s, argv) => {
-          const entry = s.db.find(argv[2]!);
+          const entry = s.db.find(argv[2]!, KEEP_BLOB);
           if (entry === undefined) return s.reply.nil();
           const v = entry.value;
-          s.reply.bulk(typeof v === 'string' ? stringEncoding(v, entry.stringKind) : v.encoding());
+          // A blob is longer than any integer or embstr: Redis's raw.
+          s.reply.bulk(typeof v === 'string' ? stringEncoding(v, entry.stringKind) : typeof v === 'number' ? 'raw' : v.encoding());
         },
       },
       {

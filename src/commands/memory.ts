@@ -4,7 +4,7 @@
  */
 import type { Session } from '../engine/session.js';
 import { STARTUP_BYTES } from '../engine/memory.js';
-import { entryBytes } from '../store/keyspace.js';
+import { KEEP_BLOB } from '../store/keyspace.js';
 import type { CommandDecl } from './types.js';
 import { parseInt64, replyHelp } from './util.js';
 
@@ -103,9 +103,9 @@ export const memoryCommands: CommandDecl[] = [
             }
           }
           const key = argv[2]!;
-          const entry = s.db.find(key);
+          const entry = s.db.find(key, KEEP_BLOB);
           if (entry === undefined) return s.reply.nil();
-          s.reply.integer(entryBytes(key, entry));
+          s.reply.integer(s.db.entryBytes(key, entry));
         },
       },
       {

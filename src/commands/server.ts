@@ -7,6 +7,7 @@ import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
 import { globMatch } from '../store/glob.js';
 import { infoText } from './info.js';
 import type { Command, CommandDecl, KeySpecDecl } from './types.js';
+import { KEEP_BLOB } from '../store/keyspace.js';
 import { SYNTAX, replyHelp, stringEncoding } from './util.js';
 
 // ---- COMMAND ----
@@ -312,11 +313,11 @@ function debug(s: Session, argv: string[]): void {
     return s.reply.ok();
   }
   if (sub === 'object' && argv.length === 3) {
-    const entry = s.db.find(argv[2]!);
+    const entry = s.db.find(argv[2]!, KEEP_BLOB);
     if (entry === undefined) return s.reply.error('ERR no such key');
     const v = entry.value;
-    const encoding = typeof v === 'string' ? stringEncoding(v, entry.stringKind) : v.encoding();
-    const length = typeof v === 'string' ? v.length : 0;
+    const encoding = typeof v === 'string' ? stringEncoding(v, entry.stringKind) : typeof v === 'number' ? 'raw' : v.encoding();
+    const length = typeof v === 'string' ? v.length : typeof v === 'number' ? s.engine.keyspace.arena.length(v) : 0;
     return s.reply.simple(
       `Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${length} lru:${entry.lru & 0xffffff} lru_seconds_idle:${s.engine.keyspace.idleSeconds(entry)}`,
     );

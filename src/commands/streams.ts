@@ -9,6 +9,7 @@
  */
 import type { Session } from '../engine/session.js';
 import type { CommandDecl } from './types.js';
+import { KEEP_ALL } from '../store/keyspace.js';
 import { NOTIFY_STREAM } from '../engine/notify.js';
 import {
   MAX_ID,
@@ -454,7 +455,7 @@ function xread(s: Session, argv: string[], xreadgroup: boolean): void {
   for (let k = 0; k < keys.length; k++) {
     if (xreadgroup && s.blocked !== null) {
       // Served after waiting: the stream or the group may have gone meanwhile.
-      const value = s.db.find(keys[k]!, true)?.value;
+      const value = s.db.find(keys[k]!, KEEP_ALL)?.value;
       if (!(value instanceof StreamValue)) return s.reply.error('UNBLOCKED the stream key no longer exists');
       if (!value.groups.has(groupName!)) return s.reply.error('NOGROUP the consumer group this client was blocked on no longer exists');
     }

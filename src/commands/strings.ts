@@ -5,6 +5,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import type { Session } from '../engine/session.js';
 import { Bitmap } from '../store/bitmap.js';
+import { KEEP_ALL, KEEP_BLOB } from '../store/keyspace.js';
 import type { CommandDecl } from './types.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../engine/notify.js';
 import { add, formatHuman, fromInteger, isFinite, parseLongDouble } from './longdouble.js';
@@ -113,16 +114,18 @@ function expireMs(s: Session, arg: string, flags: number, command: string): numb
 
 /** GET's reply for key; false when the key holds another type (WRONGTYPE replied). */
 function replyGet(s: Session, key: string): boolean {
-  const entry = s.db.read(key, !s.noTouch);
+  const entry = s.db.read(key, !s.noTouch, KEEP_BLOB);
   if (entry === undefined) {
     s.reply.nil();
     return true;
   }
-  if (typeof entry.value !== 'string') {
+  const value = entry.value;
+  if (typeof value === 'string') s.reply.bulk(value);
+  else if (typeof value === 'number') s.reply.bulk(s.engine.keyspace.arena.read(value));
+  else {
     s.reply.error(WRONGTYPE);
     return false;
   }
-  s.reply.bulk(entry.value);
   return true;
 }
 
@@ -135,7 +138,8 @@ function setGeneric(s: Session, flags: number, key: string, value: string, expir
   }
   if (flags & F_GET && !replyGet(s, key)) return;
   const db = s.db;
-  const entry = db.write(key, !s.noTouch);
+  // Overwritten unread: a blob stays a blob (and is rewritten in place when sizes allow).
+  const entry = db.write(key, !s.noTouch, KEEP_BLOB);
   if ((flags & F_NX && entry !== undefined) || (flags & F_XX && entry === undefined)) {
     if (!(flags & F_GET)) {
       if (abortReply) abortReply();
@@ -198,14 +202,15 @@ function getRange(s: Session, argv: string[]): void {
   const end0 = intArg(s, argv[3]!);
   if (end0 === null) return;
   // A large bitmap is read where it is, not turned back into a string for a slice of it.
-  const entry = s.db.read(argv[1]!, !s.noTouch, true);
+  // So is a blob, through a view of its chunk.
+  const entry = s.db.read(argv[1]!, !s.noTouch, KEEP_ALL);
   if (entry === undefined) {
     s.reply.bulk('');
     return;
   }
   const value = entry.value;
-  if (!(value instanceof Bitmap) && !isStringOrReply(s, entry)) return;
-  const str = value as string | Bitmap;
+  if (typeof value !== 'number' && !(value instanceof Bitmap) && !isStringOrReply(s, entry)) return;
+  const str = typeof value === 'number' ? s.engine.keyspace.arena.view(value) : (value as string | Bitmap);
   const len = str.length;
   let start = start0;
   let end = end0;
@@ -220,7 +225,8 @@ function getRange(s: Session, argv: string[]): void {
   if (end >= len) end = len - 1;
   if (start > end || len === 0) s.reply.bulk('');
   else if (str instanceof Bitmap) s.reply.bulk(str.buf.latin1Slice(start, end + 1));
-  else s.reply.bulk(str.slice(start, end + 1));
+  else if (typeof str === 'string') s.reply.bulk(str.slice(start, end + 1));
+  else s.reply.bulk(str.latin1Slice(start, end + 1));
 }
 
 function lcs(s: Session, argv: string[]): void {
@@ -376,7 +382,7 @@ export const stringCommands: CommandDecl[] = [
       if (argv.length === 3) {
         // The common case, without option parsing.
         const key = argv[1]!;
-        const entry = s.db.write(key, !s.noTouch);
+        const entry = s.db.write(key, !s.noTouch, KEEP_BLOB);
         if (entry === undefined) s.db.add(key, argv[2]!);
         else {
           s.db.setString(entry, argv[2]!);
@@ -469,10 +475,11 @@ export const stringCommands: CommandDecl[] = [
     since: '6.2.0',
     complexity: 'O(1)',
     handler: (s, argv) => {
-      const entry = s.db.read(argv[1]!, !s.noTouch);
+      const entry = s.db.read(argv[1]!, !s.noTouch, KEEP_BLOB);
       if (entry === undefined) return s.reply.nil();
-      if (!isStringOrReply(s, entry)) return;
-      s.reply.bulk(entry.value as string);
+      const value = entry.value;
+      if (typeof value === 'object') return s.reply.error(WRONGTYPE);
+      s.reply.bulk(s.db.text(value));
       s.db.remove(argv[1]!, entry);
       s.changed(argv[1]!);
       s.notify(NOTIFY_GENERIC, 'del', argv[1]!);
@@ -493,16 +500,17 @@ export const stringCommands: CommandDecl[] = [
       const opts = parseSetOptions(s, argv, 2, false);
       if (opts === null) return;
       const key = argv[1]!;
-      const entry = s.db.read(key, !s.noTouch);
+      const entry = s.db.read(key, !s.noTouch, KEEP_BLOB);
       if (entry === undefined) return s.reply.nil();
-      if (!isStringOrReply(s, entry)) return;
+      const value = entry.value;
+      if (typeof value === 'object') return s.reply.error(WRONGTYPE);
       let ms = 0;
       if (opts.expire !== null) {
         const v = expireMs(s, opts.expire, opts.flags, 'getex');
         if (v === null) return;
         ms = v;
       }
-      s.reply.bulk(entry.value as string);
+      s.reply.bulk(s.db.text(value));
       if (opts.flags & (F_EXAT | F_PXAT) && ms <= s.engine.clock.now) {
         s.db.remove(key, entry);
         s.changed(key);
@@ -533,9 +541,14 @@ export const stringCommands: CommandDecl[] = [
     handler: (s, argv) => {
       s.reply.array(argv.length - 1);
       for (let i = 1; i < argv.length; i++) {
-        const entry = s.db.read(argv[i]!, !s.noTouch);
-        if (entry === undefined || typeof entry.value !== 'string') s.reply.nil();
-        else s.reply.bulk(entry.value);
+        const entry = s.db.read(argv[i]!, !s.noTouch, KEEP_BLOB);
+        if (entry === undefined) s.reply.nil();
+        else {
+          const value = entry.value;
+          if (typeof value === 'string') s.reply.bulk(value);
+          else if (typeof value === 'number') s.reply.bulk(s.engine.keyspace.arena.read(value));
+          else s.reply.nil();
+        }
       }
     },
   }),
@@ -574,7 +587,7 @@ export const stringCommands: CommandDecl[] = [
     handler: (s, argv) => {
       if (argv.length % 2 === 0) return s.reply.error("ERR wrong number of arguments for 'msetnx' command");
       for (let i = 1; i < argv.length; i += 2) {
-        if (s.db.write(argv[i]!, false) !== undefined) return s.reply.integer(0);
+        if (s.db.write(argv[i]!, false, KEEP_ALL) !== undefined) return s.reply.integer(0);
       }
       for (let i = 1; i < argv.length; i += 2) {
         s.db.set(argv[i]!, argv[i + 1]!);
@@ -624,9 +637,10 @@ export const stringCommands: CommandDecl[] = [
     since: '2.2.0',
     complexity: 'O(1)',
     handler: (s, argv) => {
-      const entry = s.db.read(argv[1]!, !s.noTouch, true);
+      const entry = s.db.read(argv[1]!, !s.noTouch, KEEP_ALL);
       if (entry === undefined) return s.reply.integer(0);
       const value = entry.value;
+      if (typeof value === 'number') return s.reply.integer(s.engine.keyspace.arena.length(value));
       if (!(value instanceof Bitmap) && !isStringOrReply(s, entry)) return;
       s.reply.integer((value as string | Bitmap).length);
     },

@@ -13,7 +13,7 @@
  */
 import type { Engine } from './engine.js';
 import { KeyChooser } from '../store/eviction.js';
-import { entryBytes, type Database } from '../store/keyspace.js';
+import type { Database } from '../store/keyspace.js';
 import { KEY_BYTES, VOLATILE_BYTES } from '../store/memory.js';
 import { NOTIFY_EVICTED } from './notify.js';
 
@@ -164,7 +164,7 @@ export class MemoryBudget {
   private evict(db: Database, key: string): number {
     const engine = this.engine;
     const entry = db.keys.get(key)!;
-    const bytes = entryBytes(key, entry);
+    const bytes = db.entryBytes(key, entry);
     const snapshot = engine.persistence.background;
     if (snapshot !== null) snapshot.preserve(db, key);
     db.remove(key, entry);

@@ -6,6 +6,7 @@
 import { Bitmap } from '../store/bitmap.js';
 import { MAX_ID, StreamValue, ZERO_ID, idText } from '../store/stream.js';
 import type { Entry } from '../store/keyspace.js';
+import type { Arena } from '../store/arena.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
 import { HashValue } from '../store/hash.js';
@@ -24,6 +25,9 @@ export function encodeCommand(argv: string[]): string {
 export class AofEncoder {
   private parts: string[] = [];
   private bytes = 0;
+
+  /** arena: where the keys' blob values live. */
+  constructor(private readonly arena: Arena | null = null) {}
 
   get pending(): number {
     return this.bytes;
@@ -65,6 +69,9 @@ export class AofEncoder {
     const v = entry.value;
     if (typeof v === 'string') {
       this.command(['SET', key, v]);
+    } else if (typeof v === 'number') {
+      if (this.arena === null) throw new Error('a blob ref to serialize without its arena');
+      this.command(['SET', key, this.arena.read(v)]);
     } else if (v instanceof Bitmap) {
       this.command(['SET', key, v.toString()]);
     } else if (v instanceof StreamValue) {

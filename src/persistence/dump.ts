@@ -9,9 +9,11 @@ import { RdbDecoder, RdbError, type EncodingLimits } from './rdb-decoder.js';
 import { objectType, RdbEncoder } from './rdb-encoder.js';
 import { RDB_VERSION } from './rdb-format.js';
 import type { Value } from '../store/keyspace.js';
+import type { Arena } from '../store/arena.js';
 
-export function dumpPayload(value: Value): Buffer {
-  const enc = new RdbEncoder(true);
+/** arena: where value lives when it is a blob ref. */
+export function dumpPayload(value: Value, arena: Arena | null = null): Buffer {
+  const enc = new RdbEncoder(true, undefined, arena);
   enc.byte(objectType(value));
   enc.value(value);
   enc.byte(RDB_VERSION & 0xff);

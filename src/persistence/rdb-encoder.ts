@@ -11,6 +11,7 @@ import { lzfCompress } from './lzf.js';
 import * as F from './rdb-format.js';
 import { parseInt64 } from '../commands/util.js';
 import type { Entry, Value } from '../store/keyspace.js';
+import type { Arena } from '../store/arena.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
 import { HashValue } from '../store/hash.js';
@@ -28,6 +29,8 @@ export class RdbEncoder {
   constructor(
     readonly compress: boolean,
     initialSize = 64 * 1024,
+    /** Where the keys' blob values live (values given as refs); null when none are. */
+    private readonly arena: Arena | null = null,
   ) {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
@@ -91,10 +94,17 @@ export class RdbEncoder {
   string(s: string): void {
     const n = s.length;
     if (n <= 11 && n > 0 && this.integerString(s)) return;
-    if (this.compress && n > 20 && n <= LZF_SCRATCH_MAX && this.lzfString(s)) return;
+    if (this.compress && n > 20 && n <= LZF_SCRATCH_MAX && this.lzfString(Buffer.from(s, 'latin1'))) return;
     this.length(n);
     this.ensure(n);
     this.pos += this.buf.latin1Write(s, this.pos, n);
+  }
+
+  /** A string given as bytes that are no integer (a blob: longer than any). */
+  private longBytes(b: Buffer): void {
+    if (this.compress && b.length > 20 && b.length <= LZF_SCRATCH_MAX && this.lzfString(b)) return;
+    this.length(b.length);
+    this.raw(b);
   }
 
   private integerString(s: string): boolean {
@@ -120,8 +130,7 @@ export class RdbEncoder {
     return true;
   }
 
-  private lzfString(s: string): boolean {
-    const input = Buffer.from(s, 'latin1');
+  private lzfString(input: Buffer): boolean {
     if (lzfScratch.length < input.length) lzfScratch = Buffer.allocUnsafe(Math.max(input.length, 4096));
     // Worth it only when it saves at least 4 bytes (Redis's rule).
     const compressed = lzfCompress(input, lzfScratch.subarray(0, input.length - 4));
@@ -189,6 +198,9 @@ export class RdbEncoder {
   value(v: Value): void {
     if (typeof v === 'string') {
       this.string(v);
+    } else if (typeof v === 'number') {
+      if (this.arena === null) throw new Error('a blob ref to serialize without its arena');
+      this.longBytes(this.arena.view(v));
     } else if (v instanceof Bitmap) {
       this.string(v.toString());
     } else if (v instanceof ListValue) {
@@ -282,7 +294,7 @@ export class RdbEncoder {
 }
 
 export function objectType(v: Value): number {
-  if (typeof v === 'string' || v instanceof Bitmap) return F.TYPE_STRING;
+  if (typeof v !== 'object' || v instanceof Bitmap) return F.TYPE_STRING;
   if (v instanceof ListValue) return F.TYPE_LIST;
   if (v instanceof SetValue) return F.TYPE_SET;
   if (v instanceof HashValue) return F.TYPE_HASH;

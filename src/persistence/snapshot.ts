@@ -71,7 +71,7 @@ export class Snapshot {
     private readonly options: SnapshotOptions,
   ) {
     if (keyspace.beforeChange !== null) throw new Error('a snapshot is already running');
-    this.encoder = options.commands ? new AofEncoder() : new RdbEncoder(options.compress);
+    this.encoder = options.commands ? new AofEncoder(keyspace.arena) : new RdbEncoder(options.compress, undefined, keyspace.arena);
     this.done = keyspace.newEntryMark ^ SNAPSHOT_BIT;
     let total = 0;
     for (const db of keyspace.dbs) {
@@ -170,6 +170,7 @@ export class Snapshot {
   private release(): void {
     this.keyspace.beforeChange = null;
     this.iterator = null;
+    this.keyspace.snapshotEnded();
     // From now on, every entry carries `done`: it is the resting value of the bit.
   }
 

@@ -2,10 +2,17 @@
  * The keyspace: numbered databases of keys, each key an Entry holding its value, its
  * absolute expiry time and its LRU/LFU clock. Knows nothing of RESP or sockets.
  *
- * Keys and string values are latin1 strings (one char per byte; binary safe). A string
- * value is stored as the JS string itself: the type is told by `typeof`, so the common
- * case costs no wrapper object. Aggregate types are objects carrying a `type` tag.
+ * Keys and string values are latin1 strings (one char per byte; binary safe). A short or
+ * very long string value is stored as the JS string itself; a mid-sized one (arena.ts)
+ * lives off-heap in the keyspace's Arena and the entry holds its ref, a number. The type
+ * is told by `typeof`, so neither case costs a wrapper object. Aggregate types are objects
+ * carrying a `type` tag.
+ *
+ * Only code that asks for it (find's KEEP_BLOB) sees a ref; any other lookup turns the
+ * value back into a JS string first, so commands that work on string contents need not
+ * know about the arena.
  */
+import { Arena, fitsArena } from './arena.js';
 import { Bitmap } from './bitmap.js';
 import { Clock } from './clock.js';
 import { KeyTable } from './key-table.js';
@@ -24,11 +31,18 @@ export interface AggregateValue {
   measure(): number;
 }
 
-export type Value = string | AggregateValue;
+/** A string, a string's ref in the keyspace's Arena (a number), or an aggregate. */
+export type Value = string | number | AggregateValue;
 
 export function typeName(value: Value): string {
-  return typeof value === 'string' ? 'string' : value.type;
+  return typeof value === 'object' ? value.type : 'string';
 }
+
+/** find() modes: which stored representations the caller handles as they are. */
+export const KEEP_BITMAP = 1;
+export const KEEP_BLOB = 2;
+/** For callers that do not read a string's contents (EXISTS, TYPE, TTL, EXPIRE...). */
+export const KEEP_ALL = KEEP_BITMAP | KEEP_BLOB;
 
 /**
  * Bit 24 of Entry.lru, above the 24-bit LRU/LFU clock: the string value is what Redis
@@ -62,7 +76,7 @@ export class Entry {
    * Stores a string value: as SET does (encoding follows the value), as APPEND/SETRANGE
    * do ('raw'), or as INCRBYFLOAT does ('noint': never an integer encoding).
    */
-  setString(value: string, kind: 'plain' | 'raw' | 'noint' = 'plain'): void {
+  setString(value: string | number, kind: 'plain' | 'raw' | 'noint' = 'plain'): void {
     this.value = value;
     const bits = kind === 'raw' ? RAW_STRING : kind === 'noint' ? NO_INT_STRING : 0;
     this.lru = (this.lru & (CLOCK_BITS | SNAPSHOT_BIT)) | bits;
@@ -98,14 +112,9 @@ export interface AccessPolicy {
   lfuDecayTime: number;
 }
 
-/** A value's estimated heap bytes. */
-export function valueBytes(value: Value): number {
-  return typeof value === 'string' ? stringBytes(value) : value.bytes;
-}
-
-/** What a key costs: its name, its slot and Entry, its value, its TTL bookkeeping (MEMORY USAGE). */
-export function entryBytes(key: string, entry: Entry): number {
-  return KEY_BYTES + stringBytes(key) + valueBytes(entry.value) + (entry.expireAt !== 0 ? VOLATILE_BYTES : 0);
+/** A value's estimated bytes (a blob: its arena chunk). */
+export function valueBytes(value: Value, arena: Arena): number {
+  return typeof value === 'string' ? stringBytes(value) : typeof value === 'number' ? arena.chunkBytes(value) : value.bytes;
 }
 
 export class Database {
@@ -121,12 +130,23 @@ export class Database {
    */
   recount(): number {
     let n = 0;
+    const arena = this.space.arena;
     for (const [key, entry] of this.keys) {
       const v = entry.value;
       n += KEY_BYTES + stringBytes(key) + (entry.expireAt !== 0 ? VOLATILE_BYTES : 0);
-      n += typeof v === 'string' ? stringBytes(v) : v.measure();
+      n += typeof v === 'string' ? stringBytes(v) : typeof v === 'number' ? arena.chunkBytes(v) : v.measure();
     }
     return n;
+  }
+
+  /** What a key costs: its name, its slot and Entry, its value, its TTL bookkeeping (MEMORY USAGE). */
+  entryBytes(key: string, entry: Entry): number {
+    return KEY_BYTES + stringBytes(key) + valueBytes(entry.value, this.space.arena) + (entry.expireAt !== 0 ? VOLATILE_BYTES : 0);
+  }
+
+  /** A string value's text, wherever it is stored (entry holds a string or a blob). */
+  text(value: string | number): string {
+    return typeof value === 'string' ? value : this.space.arena.read(value);
   }
 
   constructor(
@@ -142,21 +162,37 @@ export class Database {
    * The live entry for key, or undefined. An expired key found here is deleted (lazy
    * expiry). Does not touch the access clock: callers that count as access use read().
    */
-  find(key: string, keepBitmap = false): Entry | undefined {
+  find(key: string, keep = 0): Entry | undefined {
     const entry = this.keys.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAt !== 0 && entry.expireAt < this.space.clock.now) {
       this.expire(key);
       return undefined;
     }
-    // Only the bitmap commands (keepBitmap) work on a Bitmap; everyone else sees a string.
-    if (!keepBitmap && entry.value instanceof Bitmap) this.setString(entry, entry.value.toString(), 'raw');
+    const value = entry.value;
+    if (typeof value === 'number') {
+      // Callers that read string contents without KEEP_BLOB get a JS string, kept as such
+      // (they are mostly about to change it: APPEND, SETRANGE, INCR...).
+      if (!(keep & KEEP_BLOB)) this.unblob(entry, value);
+    } else if (!(keep & KEEP_BITMAP) && value instanceof Bitmap) {
+      // Only the bitmap commands work on a Bitmap; everyone else sees a string.
+      this.setString(entry, value.toString(), 'raw');
+    }
     return entry;
   }
 
+  /** Moves a blob value back into the JS heap, keeping its string kind. */
+  private unblob(entry: Entry, ref: number): void {
+    const arena = this.space.arena;
+    const text = arena.read(ref);
+    this.meter.bytes += stringBytes(text) - arena.chunkBytes(ref);
+    arena.free(ref);
+    entry.value = text;
+  }
+
   /** find() as an access: counts a hit or miss and updates the key's LRU/LFU clock. */
-  read(key: string, touch = true, keepBitmap = false): Entry | undefined {
-    const entry = this.find(key, keepBitmap);
+  read(key: string, touch = true, keep = 0): Entry | undefined {
+    const entry = this.find(key, keep);
     if (entry === undefined) {
       this.space.stats.keyspaceMisses++;
       if (this.space.keyMissed !== null) this.space.keyMissed(this, key);
@@ -168,17 +204,18 @@ export class Database {
   }
 
   /** find() for a write: updates the access clock, counts no hit or miss. */
-  write(key: string, touch = true, keepBitmap = false): Entry | undefined {
-    const entry = this.find(key, keepBitmap);
+  write(key: string, touch = true, keep = 0): Entry | undefined {
+    const entry = this.find(key, keep);
     if (entry !== undefined && touch) this.space.touch(entry);
     return entry;
   }
 
   /** Creates a key that does not exist (callers checked with find()). */
   add(key: string, value: Value, expireAt = 0): Entry {
-    const entry = new Entry(value, expireAt, this.space.initialClock());
+    const stored = this.store(value);
+    const entry = new Entry(stored, expireAt, this.space.initialClock());
     this.keys.set(key, entry);
-    this.meter.bytes += KEY_BYTES + stringBytes(key) + this.attach(value);
+    this.meter.bytes += KEY_BYTES + stringBytes(key) + this.attach(stored);
     if (expireAt !== 0) {
       this.volatile.add(key);
       this.meter.bytes += VOLATILE_BYTES;
@@ -194,11 +231,12 @@ export class Database {
    * dropped unless keepTtl, as SET does.
    */
   set(key: string, value: Value, keepTtl = false): Entry {
-    const entry = this.find(key);
+    const entry = this.find(key, KEEP_BLOB);
     if (entry === undefined) return this.add(key, value);
     this.space.beforeChange?.(this, key, entry);
-    this.meter.bytes += this.attach(value) - this.detach(entry.value);
-    entry.value = value;
+    const stored = this.store(value);
+    this.meter.bytes += this.attach(stored) - this.detach(entry.value);
+    entry.value = stored;
     entry.lru &= CLOCK_BITS | SNAPSHOT_BIT;
     if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     if (!keepTtl && entry.expireAt !== 0) {
@@ -212,7 +250,7 @@ export class Database {
 
   /** Deletes a live key; false when there was none. */
   delete(key: string): boolean {
-    const entry = this.find(key, true);
+    const entry = this.find(key, KEEP_ALL);
     if (entry === undefined) return false;
     this.remove(key, entry);
     return true;
@@ -251,7 +289,32 @@ export class Database {
 
   /** Replaces a string value in place (APPEND, INCR, SETRANGE...); see Entry.setString. */
   setString(entry: Entry, value: string, kind: 'plain' | 'raw' | 'noint' = 'plain'): void {
-    this.meter.bytes += stringBytes(value) - this.detach(entry.value);
+    const old = entry.value;
+    // Raw strings (APPEND, SETRANGE) stay in the heap: they are built to be changed again.
+    if (kind === 'plain' && fitsArena(value.length)) {
+      const arena = this.space.arena;
+      if (typeof old === 'number') {
+        // Overwriting a blob (SET on a cached value): in place when the size class is the same.
+        const before = arena.chunkBytes(old);
+        const ref = arena.replace(old, value);
+        if (ref >= 0) {
+          this.meter.bytes += arena.chunkBytes(ref) - before;
+          entry.setString(ref, kind);
+          return;
+        }
+        // The arena is full (old freed): fall back to the heap.
+        this.meter.bytes += stringBytes(value) - before;
+        entry.setString(value, kind);
+        return;
+      }
+      const ref = arena.alloc(value);
+      if (ref >= 0) {
+        this.meter.bytes += arena.chunkBytes(ref) - this.detach(old);
+        entry.setString(ref, kind);
+        return;
+      }
+    }
+    this.meter.bytes += stringBytes(value) - this.detach(old);
     entry.setString(value, kind);
   }
 
@@ -261,7 +324,7 @@ export class Database {
    * or a Bitmap. TTL and access clock stay.
    */
   putBytes(key: string, entry: Entry | undefined, value: string | Bitmap): void {
-    if (typeof value === 'string') this.setString(entry ?? this.add(key, value), value, 'raw');
+    if (typeof value === 'string') this.setString(entry ?? this.add(key, ''), value, 'raw');
     else if (entry === undefined) this.add(key, value);
     else if (entry.value !== value) this.setBitmap(entry, value);
   }
@@ -276,15 +339,40 @@ export class Database {
   /** A value joins this database: its later changes count here. Returns its bytes. */
   private attach(value: Value): number {
     if (typeof value === 'string') return stringBytes(value);
+    if (typeof value === 'number') return this.space.arena.chunkBytes(value);
     value.meter = this.meter;
     return value.bytes;
   }
 
-  /** A value leaves this database (unless it already joined another). Returns its bytes. */
+  /**
+   * A value leaves this database (unless it already joined another). Returns its bytes.
+   * A blob's chunk is freed: its entry is being deleted or given another value.
+   */
   private detach(value: Value): number {
     if (typeof value === 'string') return stringBytes(value);
+    if (typeof value === 'number') {
+      const arena = this.space.arena;
+      const bytes = arena.chunkBytes(value);
+      arena.free(value);
+      return bytes;
+    }
     if (value.meter === this.meter) value.meter = null;
     return value.bytes;
+  }
+
+  /**
+   * What an entry keeps for value: a mid-sized string goes to the arena (unless it is
+   * full). Values come from commands, which only ever hold strings: a ref here would be
+   * a second owner of one chunk.
+   */
+  private store(value: Value): Value {
+    if (typeof value === 'string') {
+      if (!fitsArena(value.length)) return value;
+      const ref = this.space.arena.alloc(value);
+      return ref >= 0 ? ref : value;
+    }
+    if (typeof value === 'number') throw new Error('keyspace invariant: a blob ref given as a new value');
+    return value;
   }
 
   /** Deletes an expired key and counts it. */
@@ -303,6 +391,7 @@ export class Database {
   }
 
   clear(): void {
+    this.space.releaseBlobs(this.keys);
     this.keys = new KeyTable<Entry>();
     this.volatile = new Set();
     this.meter = new Meter();
@@ -331,6 +420,10 @@ export class Keyspace {
     expiredStalePerc: 0,
     expireCycleCpuMs: 0,
   };
+  /** Where this keyspace's mid-sized string values live (store/arena.ts). */
+  readonly arena = new Arena();
+  /** Tables flushed while a snapshot walks them: their blobs are freed when it ends. */
+  private retired: KeyTable<Entry>[] = [];
   /** Writes since start (Redis's server.dirty); persistence will read it. */
   dirty = 0;
   /** Told when an aggregate value appears under a key (blocked clients may wait on it). */
@@ -436,7 +529,33 @@ export class Keyspace {
   }
 
   flushAll(): void {
+    if (this.beforeChange === null && this.retired.length === 0) {
+      // Nobody reads the old tables again: every blob goes at once, without a walk.
+      for (const db of this.dbs) db.keys = new KeyTable<Entry>();
+      this.arena.reset();
+    }
     for (const db of this.dbs) db.clear();
+  }
+
+  /**
+   * Frees the blobs of a table being dropped (FLUSHDB, FLUSHALL). While a snapshot runs it
+   * may still walk that table, so its blobs are freed when the snapshot ends
+   * (snapshotEnded), not now.
+   */
+  releaseBlobs(table: KeyTable<Entry>): void {
+    if (table.size === 0 || this.arena.count === 0) return;
+    if (this.beforeChange !== null) {
+      this.retired.push(table);
+      return;
+    }
+    freeBlobs(this.arena, table);
+  }
+
+  /** Called when a snapshot stops walking: the tables flushed meanwhile can let go of their blobs. */
+  snapshotEnded(): void {
+    const retired = this.retired;
+    this.retired = [];
+    for (const table of retired) freeBlobs(this.arena, table);
   }
 
   swap(a: number, b: number): void {
@@ -446,6 +565,10 @@ export class Keyspace {
     [da.volatile, db.volatile] = [db.volatile, da.volatile];
     [da.meter, db.meter] = [db.meter, da.meter];
   }
+}
+
+function freeBlobs(arena: Arena, table: KeyTable<Entry>): void {
+  for (const entry of table.values()) if (typeof entry.value === 'number') arena.free(entry.value);
 }
 
 /** Redis's LRU clock is 24 bits of seconds. */

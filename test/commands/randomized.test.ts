@@ -186,6 +186,38 @@ const hyperloglogs: Gen[] = [
   (r) => ['SETBIT', key(r), String(int(r, 0, 400)), pick(r, ['0', '1'])],
 ];
 
+/**
+ * Values long enough to live in Cairn's blob arena (45 bytes to 64 KB), around the class
+ * and heap boundaries, written, rewritten in place, read, changed by commands that need
+ * heap strings, moved, persisted and reloaded.
+ */
+const blob = (r: () => number) =>
+  pick(r, ['a', 'b', 'xy', '\x00\xff']).repeat(pick(r, [22, 23, 44, 45, 46, 60, 500, 510, 2046, 2047, 4092, 4093, 30_000, 32_766, 32_767, 40_000]));
+/** Lengths a few bytes apart: mostly the same size class, so overwrites happen in place. */
+const nearBlob = (r: () => number) => pick(r, ['c', 'd', 'e']).repeat(pick(r, [45, 100, 1000, 5000]) + int(r, 0, 12));
+const blobs: Gen[] = [
+  ...strings,
+  (r) => ['SET', key(r), blob(r), ...pick(r, [[], [], ['NX'], ['XX'], ['GET'], ['KEEPTTL'], ['EX', '100']])],
+  (r) => ['SET', key(r), nearBlob(r), ...pick(r, [[], [], ['GET'], ['EX', '100']])],
+  (r) => ['SET', key(r), nearBlob(r)],
+  (r) => ['MSET', key(r), nearBlob(r), key(r), nearBlob(r)],
+  (r) => ['MSET', key(r), blob(r), key(r), blob(r)],
+  (r) => ['GETSET', key(r), blob(r)],
+  (r) => ['GETEX', key(r), ...pick(r, [[], ['PERSIST'], ['EX', '50']])],
+  (r) => ['MGET', key(r), key(r), key(r)],
+  (r) => ['APPEND', key(r), blob(r)],
+  (r) => ['SETRANGE', key(r), String(int(r, 0, 70)), blob(r)],
+  (r) => ['GETRANGE', key(r), String(int(r, -100, 100)), String(int(r, -100, 5000))],
+  (r) => ['SETBIT', key(r), String(int(r, 0, 500)), '1'],
+  (r) => ['BITCOUNT', key(r)],
+  (r) => ['LCS', key(r), key(r), 'LEN'],
+  (r) => ['MOVE', key(r), '1'],
+  (r) => ['SWAPDB', '0', '1'],
+  (r) => ['SELECT', pick(r, ['0', '1'])],
+  (r) => ['DEBUG', 'RELOAD'],
+  (r) => (r() < 0.3 ? ['FLUSHDB'] : ['PING']),
+];
+
 /** Every string-valued family on the same keys, with a few other types to collide with. */
 const mixed: Gen[] = [
   ...strings,
@@ -236,6 +268,9 @@ describe('randomized mixes of string, bitmap and HyperLogLog commands (with move
   const servers = withServers(['--enable-debug-command', 'yes'], ['--enable-debug-command', 'yes']);
   for (const seed of SEEDS) {
     it(`seed ${seed}`, () => runScript(servers, script(mixed, seed, LENGTH)));
+  }
+  for (const seed of SEEDS) {
+    it(`long string values (Cairn's blob arena), seed ${seed}`, () => runScript(servers, script(blobs, seed, LENGTH)));
   }
 });
 
