@@ -45,11 +45,19 @@ export function rssKb(pid) {
 }
 
 /**
+ * The V8 flags Cairn is started with (`npm start` and bin/cairn-server's shebang carry the
+ * same): a 4 MB young generation. With stored values off-heap it holds only per-request
+ * garbage, and V8's default (up to 16 MB semi-spaces) cost a cache ~50 MB of RSS.
+ * $BENCH_NODE_ARGS replaces them.
+ */
+export const CAIRN_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+
+/**
  * Starts redis-server or cairn-server ('redis' | 'cairn') on a free port with a fresh data
- * directory and extra args; cpu pins it with taskset; nodeArgs (default: $BENCH_NODE_ARGS)
+ * directory and extra args; cpu pins it with taskset; nodeArgs (default: CAIRN_NODE_ARGS)
  * are V8/Node flags for Cairn's process. stop() kills it and removes the dir.
  */
-export async function startServer(kind, args = [], { cpu = null, nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) } = {}) {
+export async function startServer(kind, args = [], { cpu = null, nodeArgs = CAIRN_NODE_ARGS } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const common = ['--port', String(port), '--dir', dir, '--save', '', ...args];

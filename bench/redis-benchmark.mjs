@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, requireTools, waitPing } from './common.mjs';
+import { CAIRN_NODE_ARGS, freePort, requireTools, waitPing } from './common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 500_000);
@@ -35,7 +35,7 @@ async function startServer(kind) {
   const [cmd, args] =
     kind === 'redis'
       ? pin(0, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir])
-      : pin(0, process.execPath, [join(ROOT, 'bin', 'cairn-server'), '--port', String(port), '--save', '', '--dir', dir]);
+      : pin(0, process.execPath, [...CAIRN_NODE_ARGS, join(ROOT, 'bin', 'cairn-server'), '--port', String(port), '--save', '', '--dir', dir]);
   const child = spawn(cmd, args, { stdio: 'ignore' });
   await waitPing(port);
   // With taskset, the server is the child of taskset's exec: same PID.

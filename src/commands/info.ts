@@ -7,7 +7,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
 import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
-import { STARTUP_BYTES } from '../engine/memory.js';
+import { allocatorFigures, STARTUP_BYTES } from '../engine/memory.js';
 
 
 const RUN_ID = randomBytes(20).toString('hex');
@@ -62,7 +62,7 @@ const sections: Record<string, Section> = {
     ['clients_in_timeout_table', 0],
   ],
   memory: (e) => {
-    const m = process.memoryUsage();
+    const { allocated, active, m } = allocatorFigures(e);
     const o = e.memory.overhead();
     const used = o.used;
     const peak = e.memory.peak;
@@ -70,8 +70,6 @@ const sections: Record<string, Section> = {
     const startup = STARTUP_BYTES;
     const overheadBytes = o.total;
     const dataset = o.dataset;
-    const allocated = m.heapUsed + m.external;
-    const active = m.heapTotal + m.external;
     const max = e.config.maxmemory;
     return [
       ['used_memory', used],

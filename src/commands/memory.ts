@@ -3,7 +3,7 @@
  * (Redis asks its allocator; a V8 heap has no such answer per object, see store/memory.ts).
  */
 import type { Session } from '../engine/session.js';
-import { STARTUP_BYTES } from '../engine/memory.js';
+import { allocatorFigures, STARTUP_BYTES } from '../engine/memory.js';
 import { KEEP_BLOB } from '../store/keyspace.js';
 import type { CommandDecl } from './types.js';
 import { parseInt64, replyHelp } from './util.js';
@@ -26,9 +26,7 @@ const MEMORY_HELP = [
 function overhead(s: Session) {
   const e = s.engine;
   const o = e.memory.overhead();
-  const m = process.memoryUsage();
-  const allocated = m.heapUsed + m.external;
-  const active = m.heapTotal + m.external;
+  const { allocated, active, m } = allocatorFigures(e);
   return { e, total: o.used, dbs: o.dbs, aof: o.aof, overheadTotal: o.total, keys: e.keyspace.totalKeys, dataset: o.dataset, allocated, active, rss: m.rss };
 }
 

@@ -20,6 +20,17 @@ import { NOTIFY_EVICTED } from './notify.js';
 /** Memory an empty server counts as used (Redis's used_memory_startup is about 0.9 MB). */
 export const STARTUP_BYTES = 1024 * 1024;
 
+/**
+ * The process's memory as INFO's allocator_* fields show it. V8 counts each arena slab
+ * whole as external memory; only the chunks in use are allocated, the rest of the slabs
+ * is active but free (fragmentation, as jemalloc reports it for Redis).
+ */
+export function allocatorFigures(engine: Engine): { allocated: number; active: number; m: NodeJS.MemoryUsage } {
+  const m = process.memoryUsage();
+  const arena = engine.keyspace.arena;
+  return { allocated: m.heapUsed + m.external - arena.slabBytes + arena.usedBytes, active: m.heapTotal + m.external, m };
+}
+
 export const EVICT_OK = 0;
 export const EVICT_RUNNING = 1;
 export const EVICT_FAIL = 2;

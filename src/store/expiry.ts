@@ -49,6 +49,8 @@ export class ActiveExpirer {
   /** Runs one cycle of at most budgetMs in slices; returns when it is scheduled. */
   cycle(budgetMs: number): void {
     if (this.running || this.held) return;
+    // Arena slabs of sizes that emptied since the last cycle go back (cheap when none did).
+    this.space.arena.trim();
     this.running = true;
     let spent = 0;
     const slice = (): void => {

@@ -136,7 +136,17 @@ describe('memory accounting', () => {
     assert.equal(run('GET', 'b'), `$1000\r\n${'b'.repeat(1000)}\r\n`);
     run('FLUSHALL');
     assert.equal(arena.count, 0);
+    assert.equal(arena.slabBytes, 0);
     assertBalanced(engine, 'FLUSHALL');
+    // Deleting every value of a size gives its slabs back at the next expiry cycle.
+    for (let i = 0; i < 1000; i++) run('SET', `k${i}`, 'x'.repeat(3000));
+    run('SET', 'other', 'o'.repeat(100));
+    const held = arena.slabBytes;
+    for (let i = 0; i < 1000; i++) run('DEL', `k${i}`);
+    assert.equal(arena.slabBytes, held);
+    engine.expirer.cycle(5);
+    assert.ok(arena.slabBytes > 0 && arena.slabBytes <= held / 10, `${arena.slabBytes} of ${held}`);
+    assert.equal(run('GET', 'other'), `$100\r\n${'o'.repeat(100)}\r\n`);
   });
 
   it('lets expired keys (lazily and actively) give their bytes back', async () => {
