@@ -46,8 +46,13 @@ function hset(s: Session, argv: string[], name: string): number | null {
   const lim = limits(s);
   hash.checkLengths(argv, 2, lim);
   let created = 0;
-  for (let i = 2; i < argv.length; i += 2) if (hash.set(argv[i]!, argv[i + 1]!)) created++;
-  hash.checkSize(lim);
+  for (let i = 2; i < argv.length; i += 2) {
+    if (!hash.set(argv[i]!, argv[i + 1]!)) continue;
+    created++;
+    // Converted as soon as it outgrows the limit, as Redis's hashTypeSet does: a compact
+    // hash's insert is O(size), so a huge HSET must not keep inserting into one.
+    hash.checkSize(lim);
+  }
   s.changed(argv[1]!, (argv.length - 2) / 2);
   s.notify(NOTIFY_HASH, 'hset', argv[1]!);
   return created;
@@ -65,10 +70,10 @@ function replyAll(s: Session, key: string, keys: boolean, values: boolean): void
   }
   if (keys && values) r.map(hash.size);
   else r.array(hash.size);
-  for (const [f, v] of hash.fields) {
+  hash.forEach((f, v) => {
     if (keys) r.bulk(f);
     if (values) r.bulk(v);
-  }
+  });
 }
 
 function hrandfield(s: Session, argv: string[]): void {
@@ -107,10 +112,10 @@ function hrandfield(s: Session, argv: string[]): void {
     const replySize = Math.min(l, size);
     r.array(withValues && !nested ? replySize * 2 : replySize);
     if (l >= size) {
-      for (const [f, v] of hash.fields) emit(f, v);
+      hash.forEach(emit);
       return;
     }
-    for (const f of distinctRandom(size, l, () => hash.randomField(), () => [...hash.fields.keys()])) emit(f, hash.get(f)!);
+    for (const f of distinctRandom(size, l, () => hash.randomField(), () => hash.fieldNames())) emit(f, hash.get(f)!);
     return;
   }
   const hash = readHash(s, argv[1]!);
@@ -132,14 +137,17 @@ function hscan(s: Session, argv: string[]): void {
   // is walked COUNT fields at a time with a resumable cursor.
   const out: string[] = [];
   const visit = (f: string) => {
-    const v = hash.fields.get(f);
+    const v = hash.get(f);
     if (v === undefined) return;
     if (opts.pattern !== null && !globMatch(opts.pattern, f)) return;
     out.push(f, v);
   };
   let next = '0';
-  if (hash.compact) for (const f of hash.fields.keys()) visit(f);
-  else next = opts.cursors.scanMap(hash.fields, opts.cursor, opts.count, visit);
+  if (hash.compact) {
+    hash.forEach((f, v) => {
+      if (opts.pattern === null || globMatch(opts.pattern, f)) out.push(f, v);
+    });
+  } else next = opts.cursors.scanMap(hash.hashtable, opts.cursor, opts.count, visit);
   r.array(2);
   r.bulk(next);
   r.array(out.length);
@@ -197,7 +205,7 @@ export const hashCommands: CommandDecl[] = [
       if (hash === null) return;
       const lim = limits(s);
       hash.checkLengths(argv, 2, lim);
-      if (hash.fields.has(argv[2]!)) return s.reply.integer(0);
+      if (hash.has(argv[2]!)) return s.reply.integer(0);
       hash.set(argv[2]!, argv[3]!);
       hash.checkSize(lim);
       s.changed(argv[1]!);
@@ -217,7 +225,7 @@ export const hashCommands: CommandDecl[] = [
     handler: (s, argv) => {
       const hash = readHash(s, argv[1]!);
       if (hash === null) return;
-      const v = hash?.fields.get(argv[2]!);
+      const v = hash?.get(argv[2]!);
       if (v === undefined) s.reply.nil();
       else s.reply.bulk(v);
     },
@@ -236,7 +244,7 @@ export const hashCommands: CommandDecl[] = [
       if (hash === null) return;
       s.reply.array(argv.length - 2);
       for (let i = 2; i < argv.length; i++) {
-        const v = hash?.fields.get(argv[i]!);
+        const v = hash?.get(argv[i]!);
         if (v === undefined) s.reply.nil();
         else s.reply.bulk(v);
       }
@@ -294,7 +302,7 @@ export const hashCommands: CommandDecl[] = [
     complexity: 'O(1)',
     handler: (s, argv) => {
       const hash = readHash(s, argv[1]!);
-      if (hash !== null) s.reply.integer(hash?.fields.get(argv[2]!)?.length ?? 0);
+      if (hash !== null) s.reply.integer(hash?.get(argv[2]!)?.length ?? 0);
     },
   }),
   decl({
@@ -308,7 +316,7 @@ export const hashCommands: CommandDecl[] = [
     complexity: 'O(1)',
     handler: (s, argv) => {
       const hash = readHash(s, argv[1]!);
-      if (hash !== null) s.reply.integer(hash?.fields.has(argv[2]!) ? 1 : 0);
+      if (hash !== null) s.reply.integer(hash?.has(argv[2]!) ? 1 : 0);
     },
   }),
   decl({
@@ -361,7 +369,7 @@ export const hashCommands: CommandDecl[] = [
       if (incr === null) return s.reply.error(NOT_INTEGER);
       const hash = writeHash(s, argv[1]!);
       if (hash === null) return;
-      const current = hash.fields.get(argv[2]!);
+      const current = hash.get(argv[2]!);
       let value = 0n;
       if (current !== undefined) {
         const parsed = parseInt64Exact(current);
@@ -393,7 +401,7 @@ export const hashCommands: CommandDecl[] = [
       if (!isFinite(incr)) return s.reply.error('ERR value is NaN or Infinity');
       const hash = writeHash(s, argv[1]!);
       if (hash === null) return;
-      const current = hash.fields.get(argv[2]!);
+      const current = hash.get(argv[2]!);
       let value = fromInteger(0n);
       if (current !== undefined) {
         const asInt = parseInt64Exact(current);

@@ -22,7 +22,7 @@ function lookupByPattern(s: Session, pattern: string, subst: string): string | n
   const key = pattern.slice(0, star) + subst + pattern.slice(star + 1, keyEnd);
   const entry = s.db.read(key, !s.noTouch);
   if (entry === undefined) return null;
-  if (field !== null) return entry.value instanceof HashValue ? (entry.value.fields.get(field) ?? null) : null;
+  if (field !== null) return entry.value instanceof HashValue ? (entry.value.get(field) ?? null) : null;
   return typeof entry.value === 'string' ? entry.value : null;
 }
 

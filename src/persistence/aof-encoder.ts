@@ -101,7 +101,7 @@ export class AofEncoder {
       const members = [...v.values()];
       this.batched('SADD', key, members.length, (i) => [members[i]!]);
     } else if (v instanceof HashValue) {
-      const fields = [...v.fields];
+      const fields = v.entries();
       this.batched('HSET', key, fields.length, (i) => fields[i]!);
     } else if (v instanceof ZSetValue) {
       const pairs: [string, string][] = [];

@@ -300,11 +300,9 @@ export class RdbDecoder {
   private hashOf(pairs: string[]): HashValue | null {
     if (pairs.length === 0) return null;
     if (pairs.length % 2 !== 0) this.fail('hash blob with an odd number of items');
-    const hash = new HashValue();
-    for (let i = 0; i < pairs.length; i += 2) if (!hash.set(pairs[i]!, pairs[i + 1]!)) this.fail('duplicate hash field');
     const limits = { maxEntries: this.limits.hashMaxListpackEntries, maxValue: this.limits.hashMaxListpackValue };
-    hash.checkSize(limits);
-    hash.checkLengths(pairs, 0, limits);
+    const hash = HashValue.fromPairs(pairs, limits);
+    if (hash === null) this.fail('duplicate hash field');
     return hash;
   }
 

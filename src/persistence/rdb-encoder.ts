@@ -211,10 +211,10 @@ export class RdbEncoder {
       for (const m of v.values()) this.string(m);
     } else if (v instanceof HashValue) {
       this.length(v.size);
-      for (const [f, val] of v.fields) {
+      v.forEach((f, val) => {
         this.string(f);
         this.string(val);
-      }
+      });
     } else if (v instanceof StreamValue) {
       this.streamBody(v);
     } else if (v instanceof ZSetValue) {

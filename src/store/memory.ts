@@ -33,23 +33,26 @@ export function stringBytes(s: string): number {
  * bytes per index slot at a load between 1/4 and 1/2) and its Entry object; calibrated
  * with `npm run bench:memory` (1 M keys of mixed types).
  */
-export const KEY_BYTES = 78;
+export const KEY_BYTES = 65;
 /** A key with a TTL: its slot in the database's volatile Set and the boxed expiry time. */
-export const VOLATILE_BYTES = 44;
+export const VOLATILE_BYTES = 37;
 
 /** Fixed costs of the aggregate values (object headers, their Maps and arrays when empty). */
-export const HASH_BYTES = 140;
+/** A compact hash: its object; its packed string is counted by its size. */
+export const HASH_COMPACT_BYTES = 64;
+/** A hash in hashtable form: the object, its table record, the Map and the index Map and array. */
+export const HASH_BYTES = 172;
 /** One field in a hash: its Map slot. */
 export const HASH_FIELD_BYTES = 46;
 /** A large hash also indexes its fields for HRANDFIELD: an array slot and a position Map slot. */
 export const HASH_INDEX_BYTES = 58;
-export const LIST_BYTES = 96;
+export const LIST_BYTES = 104;
 /** A list's ring buffer costs one pointer per slot of capacity, used or not. */
 export const LIST_SLOT_BYTES = 8;
-export const SET_BYTES = 216;
+export const SET_BYTES = 248;
 /** A set member: its array slot and its Map slot with the position. */
 export const SET_MEMBER_BYTES = 56;
-export const ZSET_BYTES = 880;
+export const ZSET_BYTES = 897;
 /** A sorted-set member: its Map slot, the boxed score, a skiplist node with its two level arrays. */
 export const ZSET_MEMBER_BYTES = 225;
 
