@@ -5,7 +5,8 @@
 // after warm-up), process RSS at the end against maxmemory, evicted_keys, p99 and max
 // request latency. Medians over rounds.
 //
-//   npm run bench:cache [-- --requests 600000 --rounds 2 --clients 32]
+//   npm run bench:cache [-- --requests 600000 --rounds 2 --clients 32 --maxmemory-mb 64 --keyspace 600000]
+//   BENCH_POLICIES=allkeys-lru npm run bench:cache    (one policy)
 import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { requireTools, rssKb, startServer } from './common.mjs';
@@ -15,7 +16,8 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const MAXMEMORY = 64 * 1024 * 1024;
+const MAXMEMORY_MB = opt('maxmemory-mb', 64);
+const MAXMEMORY = MAXMEMORY_MB * 1024 * 1024;
 const VALUE = 'v'.repeat(1024);
 // About 55-60 k of these keys fit in 64 MB on either server: ten times that many exist.
 const KEYSPACE = opt('keyspace', 600_000);
@@ -166,7 +168,7 @@ const median = (xs) => {
 };
 
 const keys = stream(20261122);
-console.log(`cache workload: maxmemory 64mb, ${KEYSPACE} keys (Zipf s=${ZIPF_S}), ${REQUESTS} requests, 1 KB values, ${CLIENTS} clients, ${ROUNDS} rounds`);
+console.log(`cache workload: maxmemory ${MAXMEMORY_MB}mb, ${KEYSPACE} keys (Zipf s=${ZIPF_S}), ${REQUESTS} requests, 1 KB values, ${CLIENTS} clients, ${ROUNDS} rounds`);
 const rows = [];
 for (const policy of (process.env.BENCH_POLICIES ?? 'allkeys-lru,allkeys-lfu').split(',')) {
   const results = { redis: [], cairn: [] };
@@ -193,5 +195,5 @@ for (const policy of (process.env.BENCH_POLICIES ?? 'allkeys-lru,allkeys-lfu').s
 console.log('\n| policy | server | hit ratio | RSS / maxmemory | evicted_keys | p99 latency | max latency |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.policy} | ${r.kind} | ${r.hit.toFixed(2)} % | ${(r.rss / 64).toFixed(2)} (${r.rss.toFixed(0)} MB) | ${Math.round(r.evicted)} | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms |`);
+  console.log(`| ${r.policy} | ${r.kind} | ${r.hit.toFixed(2)} % | ${(r.rss / MAXMEMORY_MB).toFixed(2)} (${r.rss.toFixed(0)} MB) | ${Math.round(r.evicted)} | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms |`);
 }

@@ -37,7 +37,7 @@ const keys: Script[] = [
   ['OBJECT ENCODING x', 'SET a 12345', 'OBJECT ENCODING a', 'SET b hello', 'OBJECT ENCODING b', 'SET c aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'OBJECT ENCODING c'],
   ['SET a -9223372036854775808', 'OBJECT ENCODING a', 'SET a 9223372036854775808', 'OBJECT ENCODING a', 'SET a 0123', 'OBJECT ENCODING a', 'SET a 12345678901234567890123', 'OBJECT ENCODING a'],
   ['SET a 100', 'OBJECT REFCOUNT a', 'SET b 10000', 'OBJECT REFCOUNT b', 'SET c abc', 'OBJECT REFCOUNT c', 'OBJECT REFCOUNT x', 'INCR n', 'OBJECT REFCOUNT n'],
-  ['SET a 1', 'OBJECT FREQ a', 'OBJECT IDLETIME a', 'OBJECT IDLETIME x', 'OBJECT', 'OBJECT FOO a', 'OBJECT ENCODING', 'OBJECT ENCODING a b', 'OBJECT HELP', 'object help'],
+  ['SET a 1', 'OBJECT FREQ a', '?OBJECT IDLETIME a', 'OBJECT IDLETIME x', 'OBJECT', 'OBJECT FOO a', 'OBJECT ENCODING', 'OBJECT ENCODING a b', 'OBJECT HELP', 'object help'],
   // SCAN argument handling (order is unspecified: scanning itself is tested separately)
   ['SCAN 0 COUNT 0', 'SCAN 0 COUNT -1', 'SCAN 0 COUNT abc', 'SCAN abc', 'SCAN 0 FOO', 'SCAN 0 MATCH', 'SCAN 0 TYPE', 'SCAN 1.5', 'SCAN " 0"', 'SCAN', 'SCAN 0 COUNT'],
   ['MSET a 1 b 2', '~SCAN 0 COUNT 100', '~SCAN 0 MATCH a COUNT 100', '~SCAN 0 TYPE string COUNT 100', '~SCAN 0 TYPE list COUNT 100', '~SCAN 0 TYPE nosuchtype COUNT 100'],

@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValues } from '../../src/config/config.js';
 import { Engine } from '../../src/engine/engine.js';
-import { Logger } from '../../src/engine/log.js';
-import { detached, rng } from '../helpers/engine.js';
-import { RespWriter } from '../../src/protocol/reply.js';
+import { inProcess, rng } from '../helpers/engine.js';
 import { ByteSource } from '../../src/persistence/byte-source.js';
 import { loadRdb } from '../../src/persistence/rdb-decoder.js';
 import { dumpPayload } from '../../src/persistence/dump.js';
@@ -51,20 +49,23 @@ function pictureOfFile(engine: Engine, path: string): Map<string, string> {
   return out;
 }
 
-async function scenario(seed: number): Promise<void> {
+/** An engine saving into a fresh directory, its snapshots walking sliceBytes at a time; close() stops it and removes the directory. */
+function savingEngine(sliceBytes: number) {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-snap-'));
   const config = new ConfigValues();
   config.dir = dir;
   config.savePoints = [];
-  const engine = new Engine(config, new Logger('', true));
-  engine.persistence.sliceBytes = 2048;
-  const reply = new RespWriter();
-  const session = engine.openSession(reply, detached);
-  const run = (...argv: string[]) => {
-    engine.beginBatch();
-    engine.execute(session, argv);
-    return reply.take();
+  const { engine, run } = inProcess(config);
+  engine.persistence.sliceBytes = sliceBytes;
+  const close = () => {
+    engine.stop();
+    rmSync(dir, { recursive: true, force: true });
   };
+  return { dir, engine, run, close };
+}
+
+async function scenario(seed: number): Promise<void> {
+  const { dir, engine, run, close } = savingEngine(2048);
   const random = rng(seed);
   const key = () => `k${random(400)}`;
   try {
@@ -144,26 +145,13 @@ async function scenario(seed: number): Promise<void> {
     while (engine.persistence.background !== null) await new Promise((r) => setImmediate(r));
     assert.deepEqual(pictureOfFile(engine, join(dir, 'dump.rdb')), picture(engine.keyspace));
   } finally {
-    engine.stop();
-    rmSync(dir, { recursive: true, force: true });
+    close();
   }
 }
 
 describe('blob values and a snapshot in progress', () => {
   it('FLUSHALL during BGSAVE stops it and frees the flushed blobs once the walk is gone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cairn-snap-'));
-    const config = new ConfigValues();
-    config.dir = dir;
-    config.savePoints = [];
-    const engine = new Engine(config, new Logger('', true));
-    engine.persistence.sliceBytes = 1024;
-    const reply = new RespWriter();
-    const session = engine.openSession(reply, detached);
-    const run = (...argv: string[]) => {
-      engine.beginBatch();
-      engine.execute(session, argv);
-      return reply.take();
-    };
+    const { dir, engine, run, close } = savingEngine(1024);
     try {
       for (let i = 0; i < 2000; i++) run('SET', `k${i}`, 'x'.repeat(50 + (i % 300)));
       assert.equal(engine.keyspace.arena.count, 2000);
@@ -179,27 +167,14 @@ describe('blob values and a snapshot in progress', () => {
       for (let i = 0; i < 500; i += 37) assert.equal(run('GET', `n${i}`), `$${String(i).repeat(60).length}\r\n${String(i).repeat(60)}\r\n`);
       assert.equal(engine.keyspace.arena.count, 500);
     } finally {
-      engine.stop();
-      rmSync(dir, { recursive: true, force: true });
+      close();
     }
   });
 });
 
 describe('blob values flushed during BGSAVE', () => {
   it('FLUSHDB frees its blobs only after the walk, which still writes them as they were', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cairn-snap-'));
-    const config = new ConfigValues();
-    config.dir = dir;
-    config.savePoints = [];
-    const engine = new Engine(config, new Logger('', true));
-    engine.persistence.sliceBytes = 1024;
-    const reply = new RespWriter();
-    const session = engine.openSession(reply, detached);
-    const run = (...argv: string[]) => {
-      engine.beginBatch();
-      engine.execute(session, argv);
-      return reply.take();
-    };
+    const { dir, engine, run, close } = savingEngine(1024);
     try {
       for (let i = 0; i < 2000; i++) run('SET', `k${i}`, String.fromCharCode(97 + (i % 26)).repeat(50 + (i % 300)));
       const before = picture(engine.keyspace);
@@ -213,8 +188,7 @@ describe('blob values flushed during BGSAVE', () => {
       assert.deepEqual(pictureOfFile(engine, join(dir, 'dump.rdb')), before);
       assert.equal(engine.keyspace.arena.count, 2000, 'the flushed blobs went when the walk ended');
     } finally {
-      engine.stop();
-      rmSync(dir, { recursive: true, force: true });
+      close();
     }
   });
 });
