@@ -16,8 +16,15 @@
  *   outnumber the live entries;
  * - live iterators: an iterator walks positions, skips holes, reaches entries added after
  *   it started, and survives compaction by following the position remappings each
- *   compaction leaves behind (as V8's OrderedHashMap does with its obsolete tables). SCAN
- *   cursors, the snapshot walk and the eviction sampler rely on this.
+ *   compaction step leaves behind (as V8's OrderedHashMap does with its obsolete tables).
+ *   SCAN cursors, the snapshot walk and the eviction sampler rely on this.
+ *
+ * Unlike a Map, no single call does O(n) work on a large table (a Map rehashes in one go:
+ * with 1M keys expiring, that and a one-shot compaction stalled requests for 20-40 ms).
+ * Compaction of a large table is incremental: each set() and delete() moves a few entries
+ * down over the holes (COMPACT_STEP positions), re-pointing their index slots, until the
+ * squeeze reaches the end. The index of a large table is not shrunk when keys go (an
+ * O(capacity) rehash), only when the table empties or is small; it still grows in one go.
  *
  * Limit: MAX_KEYS per table, as a Map had (2^24). Past it set() throws, as Map#set did,
  * rather than let `slots` reach V8's array length limit, which aborts the process.
@@ -43,14 +50,35 @@ const MIN_CAPACITY = 8;
 export const MAX_KEYS = 1 << 24;
 /** Holes tolerated in `slots` before compaction, beyond one per live entry. */
 const MIN_HOLES = 16;
+/** Positions a compaction step visits per set() or delete() of a large table. */
+const COMPACT_STEP = 16;
+/** Tables up to this many positions are compacted, and their index shrunk, in one go (well under a millisecond). */
+const SMALL_TABLE = 1 << 15;
 
 /**
- * Left behind by a compaction: where each old position went. Iterators created before it
- * hold the old Transition and follow `next` links to the current one.
+ * Left behind by a compaction step: where the positions it touched went. Iterators
+ * created before it hold the old Transition and follow `next` links to the current one.
+ *
+ * A step squeezes positions [from, to) down to start at `low`; [low, from) were already
+ * holes. map(p) is where an iterator at p resumes: the new position of the first live
+ * entry at or after p, or a position with only holes between it and that entry.
  */
 class Transition {
-  remap: Int32Array | null = null;
+  low = 0;
+  from = 0;
+  to = 0;
+  /** For from <= p <= to: the new position of the first live entry at or after p (slice[to - from]: the step's write end). */
+  slice: Int32Array | null = null;
+  /** When the step ended the compaction: where positions at or past `to` went (the new end); else -1. */
+  end = -1;
   next: Transition | null = null;
+
+  map(p: number): number {
+    if (p < this.low) return p;
+    if (p < this.from) return this.slice![0]!;
+    if (p < this.to) return this.slice![p - this.from]!;
+    return this.end >= 0 ? this.end : p;
+  }
 }
 
 /** What an iterator yields. */
@@ -70,11 +98,18 @@ export class KeyTable<V> implements Iterable<[string, V]> {
   private index = new Int32Array(2 * MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
   private transition = new Transition();
+  /** While a compaction is under way: its write and read positions (everything in [compactW, compactR) is a hole); -1 otherwise. */
+  private compactW = -1;
+  private compactR = 0;
   /** The last key hashed: SET looks a key up and then inserts it. */
   private lastKey = '';
   private lastHash = hashKey('');
 
-  constructor(private readonly maxKeys = MAX_KEYS) {}
+  constructor(
+    private readonly maxKeys = MAX_KEYS,
+    /** Up to how many positions a table counts as small (compacted and shrunk in one go); tests lower it. */
+    private readonly smallTable = SMALL_TABLE,
+  ) {}
 
   private hashOf(key: string): number {
     if (key === this.lastKey) return this.lastHash;
@@ -125,6 +160,7 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     index[2 * i + 1] = position + 1;
     this.size++;
     if (this.size * 2 > index.length / 2) this.resize(index.length);
+    if (this.compactW >= 0) this.compactStep(COMPACT_STEP);
     return this;
   }
 
@@ -150,8 +186,14 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     }
     index[2 * i] = 0;
     index[2 * i + 1] = 0;
-    if (this.used - this.size > Math.max(MIN_HOLES, this.size)) this.compact();
-    else if (this.size * 8 < index.length / 2 && index.length > 2 * MIN_CAPACITY) this.resize(index.length / 4);
+    if (this.size === 0) this.reset();
+    else if (this.compactW >= 0) this.compactStep(COMPACT_STEP);
+    else if (this.used - this.size > Math.max(MIN_HOLES, this.size)) {
+      this.compactW = this.compactR = 0;
+      this.compactStep(this.used <= this.smallTable ? this.used : COMPACT_STEP);
+    } else if (this.size * 8 < index.length / 2 && index.length > 2 * MIN_CAPACITY && index.length <= 2 * this.smallTable) {
+      this.resize(index.length / 4);
+    }
     return true;
   }
 
@@ -201,30 +243,77 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     this.mask = mask;
   }
 
-  /** Squeezes the holes out of slots, renumbering positions in the index and for iterators. */
-  private compact(): void {
+  /**
+   * One step of compaction: visits up to `budget` positions from the read position,
+   * moving live entries down to the write position and re-pointing their index slots;
+   * ends the compaction when the read position reaches the end.
+   */
+  private compactStep(budget: number): void {
     const slots = this.slots;
-    const used = this.used;
-    // remap[p]: the new position of the first live entry at or after old position p.
-    const remap = new Int32Array(used + 1);
-    let w = 0;
-    for (let p = 0; p < used; p++) {
-      remap[p] = w;
-      if (slots[2 * p] === undefined) continue;
-      slots[2 * w] = slots[2 * p];
-      slots[2 * w + 1] = slots[2 * p + 1];
+    const w0 = this.compactW;
+    const r0 = this.compactR;
+    const stop = Math.min(this.used, r0 + budget);
+    const slice = new Int32Array(stop - r0 + 1);
+    let w = w0;
+    for (let r = r0; r < stop; r++) {
+      slice[r - r0] = w;
+      const key = slots[2 * r];
+      if (key === undefined) continue;
+      if (r !== w) {
+        slots[2 * w] = key;
+        slots[2 * w + 1] = slots[2 * r + 1];
+        slots[2 * r] = undefined;
+        slots[2 * r + 1] = undefined;
+        this.repoint(key as string, r, w);
+      }
       w++;
     }
-    remap[used] = w;
-    slots.length = 2 * w;
-    this.used = w;
-    const index = this.index;
-    for (let k = 1; k < index.length; k += 2) {
-      const p = index[k]!;
-      if (p !== 0) index[k] = remap[p - 1]! + 1;
+    slice[stop - r0] = w;
+    const t = this.transition;
+    t.low = w0;
+    t.from = r0;
+    t.to = stop;
+    t.slice = slice;
+    if (stop === this.used) {
+      t.end = w;
+      slots.length = 2 * w;
+      this.used = w;
+      this.compactW = -1;
+    } else {
+      this.compactW = w;
+      this.compactR = stop;
     }
-    this.transition.remap = remap;
-    this.transition = this.transition.next = new Transition();
+    this.transition = t.next = new Transition();
+  }
+
+  /** The index slot of key, at position `from`, now names position `to`. */
+  private repoint(key: string, from: number, to: number): void {
+    const index = this.index;
+    const mask = this.mask;
+    for (let i = hashKey(key) & mask; ; i = (i + 1) & mask) {
+      const p = index[2 * i + 1]!;
+      // Invariant: every live entry has its index slot on its probe run.
+      if (p === 0) throw new Error('key table invariant: a live entry missing from the index');
+      if (p === from + 1) {
+        index[2 * i + 1] = to + 1;
+        return;
+      }
+    }
+  }
+
+  /** The last key went: everything starts over, small (iterators resume at 0, the new start). */
+  private reset(): void {
+    this.slots = [];
+    this.used = 0;
+    this.compactW = -1;
+    if (this.index.length > 2 * MIN_CAPACITY) {
+      this.index = new Int32Array(2 * MIN_CAPACITY);
+      this.mask = MIN_CAPACITY - 1;
+    }
+    const t = this.transition;
+    t.slice = new Int32Array(1);
+    t.end = 0;
+    this.transition = t.next = new Transition();
   }
 
   /** The position `position` of an iterator made at `from` now has; returns the current transition. */
@@ -232,8 +321,7 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     let t = from;
     let p = position;
     while (t.next !== null) {
-      const remap = t.remap!;
-      p = remap[Math.min(p, remap.length - 1)]!;
+      p = t.map(p);
       t = t.next;
     }
     return [t, p];
@@ -250,6 +338,11 @@ export class KeyTable<V> implements Iterable<[string, V]> {
 
   get positions(): number {
     return this.used;
+  }
+
+  /** A compaction is under way (INFO-style introspection and tests). */
+  get compacting(): boolean {
+    return this.compactW >= 0;
   }
 
   get currentTransition(): Transition {

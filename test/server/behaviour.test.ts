@@ -113,8 +113,10 @@ describe('server behaviour', () => {
     }
     assert.equal(size, 0, 'all expired keys reclaimed');
     t.diagnostic(`worst PING latency while 1M keys expired: ${worst.toFixed(2)} ms`);
-    // A slice of the cycle is 2 ms; allow for a loaded, shared CI machine.
-    assert.ok(worst < 50, `worst PING latency during the expiry cycle: ${worst.toFixed(1)} ms`);
+    // A slice of the cycle is 2 ms, and the key table compacts a few entries per delete
+    // (a one-shot compaction and index shrink took 20-40 ms here); measured 8-11 ms on a
+    // development machine, bound set for a loaded, shared CI machine.
+    assert.ok(worst < 30, `worst PING latency during the expiry cycle: ${worst.toFixed(1)} ms`);
     const info = await c.call('INFO', 'stats');
     assert.match(info, /expired_keys:(\d+)/);
     assert.ok(Number(/expired_keys:(\d+)/.exec(info)![1]) >= n);

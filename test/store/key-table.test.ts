@@ -8,10 +8,10 @@ import { inProcess, seededRandom } from '../helpers/engine.js';
  * the same order, and its live iterators must yield exactly what Map iterators made at
  * the same moment yield, through growth, shrinking and compaction.
  */
-function exercise(seed: number, universe: number, steps: number): void {
+function exercise(seed: number, universe: number, steps: number, smallTable?: number): void {
   const random = seededRandom(seed);
   const model = new Map<string, number>();
-  const table = new KeyTable<number>();
+  const table = new KeyTable<number>(undefined, smallTable);
   const iterators: [Iterator<string>, Iterator<string>][] = [];
   // Phases: grow to the universe, then mostly delete (shrink, compaction), then mixed.
   for (let step = 0; step < steps; step++) {
@@ -57,6 +57,42 @@ describe('KeyTable', () => {
   ] as const) {
     it(`answers and iterates as a Map (seed ${seed}, ${universe} keys, ${steps} steps)`, () => exercise(seed, universe, steps));
   }
+  // Every table past 8 positions counts as large: compaction goes step by step, interleaved
+  // with lookups, inserts, deletes and live iterators.
+  for (const [seed, universe, steps] of [
+    [4, 50, 20_000],
+    [5, 5_000, 60_000],
+    [6, 40_000, 150_000],
+  ] as const) {
+    it(`answers and iterates as a Map while compacting incrementally (seed ${seed}, ${universe} keys, ${steps} steps)`, () => exercise(seed, universe, steps, 8));
+  }
+
+  it('compacts a large table a step at a time, never in one go', () => {
+    const table = new KeyTable<number>();
+    const n = 200_000;
+    for (let i = 0; i < n; i++) table.set(`k${i}`, i);
+    // Delete keys from the front until the holes outnumber the live keys: the delete that
+    // starts the compaction must not finish it.
+    let deleted = 0;
+    while (!table.compacting) {
+      assert.ok(deleted < n, 'a compaction should have started');
+      table.delete(`k${deleted++}`);
+    }
+    assert.equal(deleted, n / 2 + 1);
+    // Later calls carry it on, 16 positions each: with one key added per call, the squeeze
+    // covers the n positions and the additions in about n / 15 calls.
+    let calls = 0;
+    while (table.compacting) {
+      table.set(`new${calls}`, calls);
+      calls++;
+    }
+    assert.ok(calls > n / 16 && calls < n / 14, `${calls} calls to finish`);
+    for (let k = 0; k < n; k++) assert.equal(table.get(`k${k}`), k < deleted ? undefined : k);
+    for (let k = 0; k < calls; k++) assert.equal(table.get(`new${k}`), k);
+    assert.equal(table.size, n - deleted + calls);
+    assert.equal(table.positions, table.size, 'no holes left');
+    assert.deepEqual([...table.keys()].slice(0, 2), [`k${deleted}`, `k${deleted + 1}`]);
+  });
 
   it('keeps binary keys, the empty key and keys whose hashes collide in the index apart', () => {
     const table = new KeyTable<string>();
