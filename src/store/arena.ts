@@ -54,6 +54,11 @@ for (let shift = 12; shift < 16; shift++) {
   for (let k = 1; k <= 8; k++) CLASS_BYTES[SMALL_CLASSES + (shift - 12) * 8 + k] = (1 << shift) + k * (1 << (shift - 3));
 }
 
+/** A chunk's length header (little-endian). Typed-array element loads are inlined by the JIT, where Buffer#readUInt32LE is a call. */
+function lengthAt(buf: Buffer, off: number): number {
+  return buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16) | (buf[off + 3]! * 16777216);
+}
+
 export function fitsArena(len: number): boolean {
   return len >= MIN_BLOB && len <= MAX_BLOB;
 }
@@ -138,11 +143,11 @@ export class Arena {
   read(ref: number): string {
     const buf = this.slabs[ref >>> OFFSET_BITS]!;
     const off = ((ref & OFFSET_MASK) << GRAIN_SHIFT) + HEADER;
-    return buf.latin1Slice(off, off + buf.readUInt32LE(off - HEADER));
+    return buf.latin1Slice(off, off + lengthAt(buf, off - HEADER));
   }
 
   length(ref: number): number {
-    return this.slabs[ref >>> OFFSET_BITS]!.readUInt32LE((ref & OFFSET_MASK) << GRAIN_SHIFT);
+    return lengthAt(this.slabs[ref >>> OFFSET_BITS]!, (ref & OFFSET_MASK) << GRAIN_SHIFT);
   }
 
   /** What the value's chunk costs (MEMORY USAGE, the used_memory estimate). */
@@ -154,7 +159,7 @@ export class Arena {
   view(ref: number): Buffer {
     const buf = this.slabs[ref >>> OFFSET_BITS]!;
     const off = ((ref & OFFSET_MASK) << GRAIN_SHIFT) + HEADER;
-    return buf.subarray(off, off + buf.readUInt32LE(off - HEADER));
+    return buf.subarray(off, off + lengthAt(buf, off - HEADER));
   }
 
   free(ref: number): void {
