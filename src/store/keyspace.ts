@@ -422,8 +422,10 @@ export class Keyspace {
   };
   /** Where this keyspace's mid-sized string values live (store/arena.ts). */
   readonly arena = new Arena();
-  /** Tables flushed while a snapshot walks them: their blobs are freed when it ends. */
+  /** Flushed tables whose blobs are still to be freed (see releaseBlobs). */
   private retired: KeyTable<Entry>[] = [];
+  private draining = false;
+  private drainIterator: Iterator<Entry> | null = null;
   /** Writes since start (Redis's server.dirty); persistence will read it. */
   dirty = 0;
   /** Told when an aggregate value appears under a key (blocked clients may wait on it). */
@@ -538,24 +540,58 @@ export class Keyspace {
   }
 
   /**
-   * Frees the blobs of a table being dropped (FLUSHDB, FLUSHALL). While a snapshot runs it
-   * may still walk that table, so its blobs are freed when the snapshot ends
-   * (snapshotEnded), not now.
+   * Frees the blobs of a table being dropped (FLUSHDB, FLUSHALL) over event-loop turns, a
+   * slice of at most DRAIN_SLICE_MS at a time: a walk over a million keys would stall
+   * every client for tens of milliseconds. Until then the chunks stay allocated (nobody
+   * can reach them). While a snapshot runs, it may still walk that table: freeing waits
+   * for its end (snapshotEnded).
    */
   releaseBlobs(table: KeyTable<Entry>): void {
     if (table.size === 0 || this.arena.count === 0) return;
-    if (this.beforeChange !== null) {
-      this.retired.push(table);
-      return;
-    }
-    freeBlobs(this.arena, table);
+    this.retired.push(table);
+    this.scheduleDrain();
   }
 
   /** Called when a snapshot stops walking: the tables flushed meanwhile can let go of their blobs. */
   snapshotEnded(): void {
-    const retired = this.retired;
-    this.retired = [];
-    for (const table of retired) freeBlobs(this.arena, table);
+    this.scheduleDrain();
+  }
+
+  /**
+   * Frees what flushed tables still hold and gives back the slabs of emptied size classes,
+   * at once (MEMORY PURGE); false when a running snapshot still needs those tables.
+   */
+  releaseNow(): boolean {
+    if (this.beforeChange !== null) return false;
+    this.drain(Infinity);
+    this.arena.trim();
+    return true;
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining || this.retired.length === 0 || this.beforeChange !== null) return;
+    this.draining = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(sliceMs = DRAIN_SLICE_MS): void {
+    this.draining = false;
+    if (this.beforeChange !== null) return;
+    const deadline = performance.now() + sliceMs;
+    while (this.retired.length > 0) {
+      this.drainIterator ??= this.retired[0]!.values();
+      for (let n = 1; ; n++) {
+        const next = this.drainIterator.next();
+        if (next.done) break;
+        if (typeof next.value.value === 'number') this.arena.free(next.value.value);
+        if ((n & 1023) === 0 && performance.now() > deadline) {
+          this.scheduleDrain();
+          return;
+        }
+      }
+      this.retired.shift();
+      this.drainIterator = null;
+    }
   }
 
   swap(a: number, b: number): void {
@@ -567,9 +603,8 @@ export class Keyspace {
   }
 }
 
-function freeBlobs(arena: Arena, table: KeyTable<Entry>): void {
-  for (const entry of table.values()) if (typeof entry.value === 'number') arena.free(entry.value);
-}
+/** The longest uninterrupted stretch of freeing a flushed table's blobs. */
+const DRAIN_SLICE_MS = 2;
 
 /** Redis's LRU clock is 24 bits of seconds. */
 export const LRU_CLOCK_MAX = (1 << 24) - 1;
