@@ -120,12 +120,11 @@ function replyGet(s: Session, key: string): boolean {
     return true;
   }
   const value = entry.value;
-  if (typeof value === 'string') s.reply.bulk(value);
-  else if (typeof value === 'number') s.reply.bulk(s.engine.keyspace.arena.read(value));
-  else {
+  if (typeof value === 'object') {
     s.reply.error(WRONGTYPE);
     return false;
   }
+  s.reply.bulk(s.db.text(value));
   return true;
 }
 
@@ -545,9 +544,8 @@ export const stringCommands: CommandDecl[] = [
         if (entry === undefined) s.reply.nil();
         else {
           const value = entry.value;
-          if (typeof value === 'string') s.reply.bulk(value);
-          else if (typeof value === 'number') s.reply.bulk(s.engine.keyspace.arena.read(value));
-          else s.reply.nil();
+          if (typeof value === 'object') s.reply.nil();
+          else s.reply.bulk(s.db.text(value));
         }
       }
     },

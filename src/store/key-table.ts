@@ -340,7 +340,7 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     return this.used;
   }
 
-  /** A compaction is under way (INFO-style introspection and tests). */
+  /** A compaction is under way (the tests check that one delete does not finish it). */
   get compacting(): boolean {
     return this.compactW >= 0;
   }

@@ -113,7 +113,7 @@ export interface AccessPolicy {
 }
 
 /** A value's estimated bytes (a blob: its arena chunk). */
-export function valueBytes(value: Value, arena: Arena): number {
+function valueBytes(value: Value, arena: Arena): number {
   return typeof value === 'string' ? stringBytes(value) : typeof value === 'number' ? arena.chunkBytes(value) : value.bytes;
 }
 

@@ -136,6 +136,12 @@ describe('memory accounting', () => {
     assert.equal(arena.count, 3, 'freed over later event-loop turns, not by FLUSHDB itself');
     while (arena.count > 2) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(arena.count, 2, 'FLUSHDB frees its own database\'s blobs only');
+    // MEMORY PURGE frees what a flush left pending at once.
+    run('SET', 'c', 'c'.repeat(3000));
+    run('FLUSHDB');
+    assert.equal(arena.count, 3);
+    assert.equal(run('MEMORY', 'PURGE'), '+OK\r\n');
+    assert.equal(arena.count, 2);
     run('SELECT', '0');
     assert.equal(run('GET', 'b'), `$1000\r\n${'b'.repeat(1000)}\r\n`);
     run('FLUSHALL');
