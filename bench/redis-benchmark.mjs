@@ -10,7 +10,8 @@
  * the bottleneck, so CPU per request is the figure to read.
  *
  * Environment: BENCH_N (requests per test, default 500000), BENCH_ROUNDS (default 3),
- * BENCH_TESTS (comma list), BENCH_SKIP_LARGE=1, BENCH_JSON=path to also write results.
+ * BENCH_TESTS (comma list), BENCH_SKIP_LARGE=1, BENCH_SKIP_SMALL=1 (only the large-keyspace
+ * run), BENCH_JSON=path to also write results.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,7 +112,7 @@ async function main() {
       const probe = spawnSync('redis-benchmark', ['-p', String(cairn.port), '-t', test, '-n', '10', '-c', '1'], { encoding: 'utf8' });
       if (/ERR unknown command/.test(probe.stdout + probe.stderr)) unsupported.add(test);
     }
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < (process.env.BENCH_SKIP_SMALL ? 0 : ROUNDS); round++) {
       for (const pipeline of [1, 16]) {
         for (const test of TESTS) {
           for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {

@@ -27,7 +27,7 @@ import {
 } from '../store/geohash.js';
 import { formatFixed, formatHuman, fromDouble } from './longdouble.js';
 import { SYNTAX, intArg, parseDouble, readTyped } from './util.js';
-import { zadd } from './zsets.js';
+import { zadd, zsetLimits } from './zsets.js';
 
 const readZset = (s: Session, key: string) => readTyped(s, key, ZSetValue);
 
@@ -111,7 +111,7 @@ function geopos(s: Session, argv: string[]): void {
   if (z === null) return;
   s.reply.array(argv.length - 2);
   for (let j = 2; j < argv.length; j++) {
-    const score = z?.scores.get(argv[j]!);
+    const score = z?.score(argv[j]!);
     if (score === undefined) {
       s.reply.nilArray();
       continue;
@@ -128,7 +128,7 @@ function geohash(s: Session, argv: string[]): void {
   if (z === null) return;
   s.reply.array(argv.length - 2);
   for (let j = 2; j < argv.length; j++) {
-    const score = z?.scores.get(argv[j]!);
+    const score = z?.score(argv[j]!);
     if (score === undefined) s.reply.nil();
     else s.reply.bulk(geohashString(score));
   }
@@ -146,8 +146,8 @@ function geodist(s: Session, argv: string[]): void {
   const z = readZset(s, argv[1]!);
   if (z === null) return;
   if (z === undefined) return s.reply.nil();
-  const score1 = z.scores.get(argv[2]!);
-  const score2 = z.scores.get(argv[3]!);
+  const score1 = z.score(argv[2]!);
+  const score2 = z.score(argv[3]!);
   if (score1 === undefined || score2 === undefined) return s.reply.nil();
   const [lon1, lat1] = decodeScore(score1);
   const [lon2, lat2] = decodeScore(score2);
@@ -195,7 +195,7 @@ function georadius(s: Session, argv: string[], srcIndex: number, flags: number):
   } else if (flags & RADIUS_MEMBER) {
     baseArgs = 5;
     shapeType = 'circle';
-    const score = z!.scores.get(argv[2]!);
+    const score = z!.score(argv[2]!);
     if (score === undefined) return s.reply.error('ERR could not decode requested zset member');
     centre = decodeScore(score);
     const d = distanceArgs(s, argv, baseArgs - 2);
@@ -245,7 +245,7 @@ function georadius(s: Session, argv: string[], srcIndex: number, flags: number):
       fromMember = true;
       i++;
       if (z === undefined) continue;
-      const score = z.scores.get(argv[at + 1]!);
+      const score = z.score(argv[at + 1]!);
       if (score === undefined) return s.reply.error('ERR could not decode requested zset member');
       centre = decodeScore(score);
     } else if (arg === 'fromlonlat' && i + 2 < remaining && flags & GEOSEARCH && !fromMember) {
@@ -310,13 +310,13 @@ function georadius(s: Session, argv: string[], srcIndex: number, flags: number):
   for (const cell of searchCells(shape)) {
     if (limit !== 0 && found.length >= limit) break;
     const [min, max] = scoreRange(cell);
-    for (let node = z.list.firstInRange({ min, max, minEx: false, maxEx: true }); node !== null; node = node.next[0] ?? null) {
-      if (node.score >= max) break;
-      const [plon, plat] = decodeScore(node.score);
+    z.walk(z.firstRankIn({ min, max, minEx: false, maxEx: true }), false, (member, score) => {
+      if (score >= max) return false;
+      const [plon, plat] = decodeScore(score);
       const dist = distanceIfInShape(shape, plon, plat);
-      if (dist >= 0) found.push({ member: node.member, score: node.score, lon: plon, lat: plat, dist });
-      if (limit !== 0 && found.length >= limit) break;
-    }
+      if (dist >= 0) found.push({ member, score, lon: plon, lat: plat, dist });
+      return limit === 0 || found.length < limit;
+    });
   }
 
   if (found.length === 0 && storeKey === null) return s.reply.array(0);
@@ -343,16 +343,13 @@ function georadius(s: Session, argv: string[], srcIndex: number, flags: number):
     return;
   }
   if (returned > 0) {
-    const result = new ZSetValue();
-    let maxLength = 0;
+    const result = new ZSetValue(false);
     for (let i = 0; i < returned; i++) {
       const p = found[i]!;
       // Stored distances show all their digits: computed with glibc's rounding.
       result.add(p.member, storeDist ? preciseDistance(shape.lon, shape.lat, p.lon, p.lat) / conversion : p.score);
-      if (p.member.length > maxLength) maxLength = p.member.length;
     }
-    const c = s.engine.config;
-    result.compact = returned <= c.zsetMaxListpackEntries && maxLength <= c.zsetMaxListpackValue;
+    result.settle(zsetLimits(s));
     s.db.set(storeKey, result);
     s.changed(storeKey, returned);
     s.notify(NOTIFY_ZSET, flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore', storeKey);

@@ -93,8 +93,9 @@ function sort(s: Session, argv: string[], readonly: boolean): void {
   // An intset iterates in numeric order in Redis; a hashtable in no particular order.
   else if (value instanceof SetValue) elements = value.ordered();
   else if (value instanceof ZSetValue) {
-    elements = [];
-    for (let n = value.list.head.next[0]; n; n = n.next[0]!) elements.push(n.member);
+    const members: string[] = [];
+    value.forEach((m) => members.push(m));
+    elements = members;
   } else elements = [];
   const len = elements.length;
   let start = limitStart < 0 ? 0 : limitStart;

@@ -7,7 +7,7 @@ import { formatDouble } from '../protocol/reply.js';
 import { globMatch } from '../store/glob.js';
 import { SetValue } from '../store/set.js';
 import { distinctRandom } from '../store/hash.js';
-import { ZSetValue, lexGteMin, lexLteMax, type LexRange, type ScoreRange, type ZNode } from '../store/zset.js';
+import { ZSetValue, lexGteMin, lexLteMax, type CompactLimits, type LexRange, type ScoreRange } from '../store/zset.js';
 import { replyEmptyScan, scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl, KeySpecDecl } from './types.js';
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE, parseDouble, parseInt64, readTyped, timeoutArg } from './util.js';
@@ -54,20 +54,34 @@ function dropIfEmpty(s: Session, key: string, z: ZSetValue): void {
   if (z.size === 0 && s.db.delete(key)) s.notify(NOTIFY_GENERIC, 'del', key);
 }
 
-/** Applies Redis's listpack/skiplist conversion after a member was added. */
-function checkCompact(s: Session, z: ZSetValue, member: string): void {
+/** zset-max-listpack-entries and -value. */
+export function zsetLimits(s: Session): CompactLimits {
   const c = s.engine.config;
-  if (z.compact && (member.length > c.zsetMaxListpackValue || z.size > c.zsetMaxListpackEntries)) z.compact = false;
+  return { maxEntries: c.zsetMaxListpackEntries, maxValue: c.zsetMaxListpackValue };
 }
 
-function replyRange(s: Session, nodes: ZNode[], withScores: boolean): void {
+/** Applies Redis's listpack/skiplist conversion after a member was added. */
+function checkCompact(s: Session, z: ZSetValue, member: string): void {
+  if (z.compact) z.checkLimits(zsetLimits(s), member);
+}
+
+/** Members and their scores picked by a range, in reply order. */
+interface Picked {
+  members: string[];
+  scores: number[];
+}
+
+const none = (): Picked => ({ members: [], scores: [] });
+
+function replyRange(s: Session, picked: Picked, withScores: boolean): void {
   const r = s.reply;
+  const { members, scores } = picked;
   const nested = withScores && r.resp === 3;
-  r.array(withScores && !nested ? nodes.length * 2 : nodes.length);
-  for (const n of nodes) {
+  r.array(withScores && !nested ? members.length * 2 : members.length);
+  for (let i = 0; i < members.length; i++) {
     if (nested) r.array(2);
-    r.bulk(n.member);
-    if (withScores) r.double(n.score);
+    r.bulk(members[i]!);
+    if (withScores) r.double(scores[i]!);
   }
 }
 
@@ -128,14 +142,14 @@ function zrange(s: Session, argv: string[], start: number, dst: string | null, r
   }
   const z = readZset(s, key);
   if (z === null) return;
-  let nodes: ZNode[] = [];
+  let picked = none();
   if (z !== undefined) {
-    if (rangeType === 'rank') nodes = byRank(z, rankStart, rankEnd, reverse);
-    else if (rangeType === 'score') nodes = byScore(z, scoreRange!, offset, limit, reverse);
-    else nodes = byLex(z, lexRange!, offset, limit, reverse);
+    if (rangeType === 'rank') picked = byRank(z, rankStart, rankEnd, reverse);
+    else if (rangeType === 'score') picked = byScore(z, scoreRange!, offset, limit, reverse);
+    else picked = byLex(z, lexRange!, offset, limit, reverse);
   }
-  if (dst === null) return replyRange(s, nodes, withScores);
-  if (nodes.length === 0) {
+  if (dst === null) return replyRange(s, picked, withScores);
+  if (picked.members.length === 0) {
     if (s.db.delete(dst)) {
       s.changed(dst);
       s.notify(NOTIFY_GENERIC, 'del', dst);
@@ -143,9 +157,10 @@ function zrange(s: Session, argv: string[], start: number, dst: string | null, r
     return r.integer(0);
   }
   const out = new ZSetValue();
-  for (const n of nodes) {
-    out.add(n.member, n.score);
-    checkCompact(s, out, n.member);
+  for (let i = 0; i < picked.members.length; i++) {
+    const member = picked.members[i]!;
+    out.add(member, picked.scores[i]!);
+    checkCompact(s, out, member);
   }
   s.db.set(dst, out);
   s.changed(dst);
@@ -153,53 +168,52 @@ function zrange(s: Session, argv: string[], start: number, dst: string | null, r
   r.integer(out.size);
 }
 
-function byRank(z: ZSetValue, start: number, end: number, reverse: boolean): ZNode[] {
+function byRank(z: ZSetValue, start: number, end: number, reverse: boolean): Picked {
   const len = z.size;
   if (start < 0) start = len + start;
   if (end < 0) end = len + end;
   if (start < 0) start = 0;
-  if (start > end || start >= len) return [];
+  if (start > end || start >= len) return none();
   if (end >= len) end = len - 1;
-  const out: ZNode[] = [];
-  let n = reverse ? z.list.byRank(len - start) : z.list.byRank(start + 1);
-  for (let i = start; i <= end && n; i++) {
-    out.push(n);
-    n = reverse ? n.backward : n.next[0]!;
-  }
+  const out = none();
+  let left = end - start + 1;
+  z.walk(reverse ? len - 1 - start : start, reverse, (m, score) => {
+    out.members.push(m);
+    out.scores.push(score);
+    return --left > 0;
+  });
   return out;
 }
 
-function byScore(z: ZSetValue, range: ScoreRange, offset: number, limit: number, reverse: boolean): ZNode[] {
-  if (offset < 0 || (offset > 0 && offset >= z.size)) return [];
-  const out: ZNode[] = [];
-  let n = reverse ? z.list.lastInRange(range) : z.list.firstInRange(range);
-  while (n && offset > 0) {
-    n = reverse ? n.backward : n.next[0]!;
-    offset--;
-  }
-  while (n && limit-- !== 0) {
-    if (reverse ? !(range.minEx ? n.score > range.min : n.score >= range.min) : !(range.maxEx ? n.score < range.max : n.score <= range.max)) break;
-    out.push(n);
-    n = reverse ? n.backward : n.next[0]!;
-  }
+/** Members from rank `first` on (towards lower ranks when reverse) while inRange holds, after skipping offset, at most limit (-1: all). */
+function pick(z: ZSetValue, first: number, offset: number, limit: number, reverse: boolean, inRange: (m: string, score: number) => boolean): Picked {
+  const out = none();
+  if (first < 0 || limit === 0) return out;
+  const from = reverse ? first - offset : first + offset;
+  z.walk(from, reverse, (m, score) => {
+    if (!inRange(m, score)) return false;
+    out.members.push(m);
+    out.scores.push(score);
+    return --limit !== 0;
+  });
   return out;
 }
 
-function byLex(z: ZSetValue, range: LexRange, offset: number, limit: number, reverse: boolean): ZNode[] {
-  if (range.empty) return [];
-  if (offset < 0 || (offset > 0 && offset >= z.size)) return [];
-  const out: ZNode[] = [];
-  let n = reverse ? z.lastInLex(range) : z.firstInLex(range);
-  while (n && offset > 0) {
-    n = reverse ? n.backward : n.next[0]!;
-    offset--;
-  }
-  while (n && limit-- !== 0) {
-    if (reverse ? !lexGteMin(n.member, range) : !lexLteMax(n.member, range)) break;
-    out.push(n);
-    n = reverse ? n.backward : n.next[0]!;
-  }
-  return out;
+function byScore(z: ZSetValue, range: ScoreRange, offset: number, limit: number, reverse: boolean): Picked {
+  if (offset < 0 || (offset > 0 && offset >= z.size)) return none();
+  const first = reverse ? z.lastRankIn(range) : z.firstRankIn(range);
+  const inRange = reverse
+    ? (_: string, score: number) => (range.minEx ? score > range.min : score >= range.min)
+    : (_: string, score: number) => (range.maxEx ? score < range.max : score <= range.max);
+  return pick(z, first, offset, limit, reverse, inRange);
+}
+
+function byLex(z: ZSetValue, range: LexRange, offset: number, limit: number, reverse: boolean): Picked {
+  if (range.empty) return none();
+  if (offset < 0 || (offset > 0 && offset >= z.size)) return none();
+  const first = reverse ? z.lastRankInLex(range) : z.firstRankInLex(range);
+  const inRange = reverse ? (m: string) => lexGteMin(m, range) : (m: string) => lexLteMax(m, range);
+  return pick(z, first, offset, limit, reverse, inRange);
 }
 
 const ADD_NX = 1;
@@ -249,17 +263,15 @@ export function zadd(s: Session, argv: string[], forcedIncr: boolean): void {
   let score = 0;
   if (z === undefined) {
     if (flags & ADD_XX) return incr ? r.nil() : r.integer(0);
-    z = new ZSetValue();
+    // Redis 7.0 decides by the first member alone; later ones convert as they come.
     const c = s.engine.config;
-    z.compact = count <= c.zsetMaxListpackEntries && argv[at + 1]!.length <= c.zsetMaxListpackValue;
+    z = new ZSetValue(c.zsetMaxListpackEntries > 0 && argv[at + 1]!.length <= c.zsetMaxListpackValue);
     s.db.add(key, z);
-  } else if (z.compact && count > s.engine.config.zsetMaxListpackEntries) {
-    z.compact = false;
   }
   for (let j = 0; j < count; j++) {
     score = scores[j]!;
     const member = argv[at + 1 + j * 2]!;
-    const current = z.scores.get(member);
+    const current = z.score(member);
     if (current !== undefined) {
       if (flags & ADD_NX) continue;
       let next = score;
@@ -320,11 +332,12 @@ function zpop(s: Session, argv: string[], max: boolean): void {
   const nested = r.resp === 3 && hasCount;
   r.array(nested ? n : n * 2);
   for (let i = 0; i < n; i++) {
-    const node = max ? z.list.tail! : z.list.head.next[0]!;
+    const rank = max ? z.size - 1 : 0;
+    const member = z.memberAt(rank);
     if (nested) r.array(2);
-    r.bulk(node.member);
-    r.double(node.score);
-    z.remove(node.member);
+    r.bulk(member);
+    r.double(z.scoreAt(rank));
+    z.remove(member);
   }
   s.changed(argv[1]!, n);
   s.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', argv[1]!);
@@ -333,7 +346,7 @@ function zpop(s: Session, argv: string[], max: boolean): void {
 
 function removeRange(s: Session, argv: string[], kind: 'rank' | 'score' | 'lex'): void {
   const r = s.reply;
-  let nodesOf: (z: ZSetValue) => ZNode[];
+  let nodesOf: (z: ZSetValue) => Picked;
   if (kind === 'rank') {
     const a = parseInt64(argv[2]!);
     if (a === null) return r.error(NOT_INTEGER);
@@ -352,12 +365,12 @@ function removeRange(s: Session, argv: string[], kind: 'rank' | 'score' | 'lex')
   const z = readZset(s, argv[1]!, true);
   if (z === null) return;
   if (z === undefined) return r.integer(0);
-  const nodes = nodesOf(z);
-  for (const n of nodes) z.remove(n.member);
-  s.changed(argv[1]!, nodes.length);
-  if (nodes.length > 0) s.notify(NOTIFY_ZSET, `zremrangeby${kind}`, argv[1]!);
+  const { members } = nodesOf(z);
+  for (const m of members) z.remove(m);
+  s.changed(argv[1]!, members.length);
+  if (members.length > 0) s.notify(NOTIFY_ZSET, `zremrangeby${kind}`, argv[1]!);
   dropIfEmpty(s, argv[1]!, z);
-  r.integer(nodes.length);
+  r.integer(members.length);
 }
 
 function zscan(s: Session, argv: string[]): void {
@@ -369,16 +382,18 @@ function zscan(s: Session, argv: string[]): void {
   const opts = scanOptions(s, argv, 3, cursor, false);
   if (opts === null) return;
   const out: [string, number][] = [];
-  const visit = (m: string) => {
-    const score = z.scores.get(m);
+  const visit = (m: string, score: number | undefined) => {
     if (score === undefined) return;
     if (opts.pattern !== null && !globMatch(opts.pattern, m)) return;
     out.push([m, score]);
   };
   let next = '0';
   // A compact (listpack) zset is returned whole, in score order, in one call, as Redis does.
-  if (z.compact) for (let n = z.list.head.next[0]; n; n = n.next[0]!) visit(n.member);
-  else next = opts.cursors.scanMap(z.scores, cursor, opts.count, visit);
+  if (z.compact) z.forEach(visit);
+  else {
+    const table = z.scoreTable;
+    next = opts.cursors.scanMap(table, cursor, opts.count, (m) => visit(m, table.get(m)));
+  }
   const r = s.reply;
   r.array(2);
   r.bulk(next);
@@ -478,7 +493,7 @@ export const zsetCommands: CommandDecl[] = [
     handler: (s, argv) => {
       const z = readZset(s, argv[1]!);
       if (z === null) return;
-      const score = z?.scores.get(argv[2]!);
+      const score = z?.score(argv[2]!);
       if (score === undefined) s.reply.nil();
       else s.reply.double(score);
     },
@@ -497,7 +512,7 @@ export const zsetCommands: CommandDecl[] = [
       if (z === null) return;
       s.reply.array(argv.length - 2);
       for (let i = 2; i < argv.length; i++) {
-        const score = z?.scores.get(argv[i]!);
+        const score = z?.score(argv[i]!);
         if (score === undefined) s.reply.nil();
         else s.reply.double(score);
       }
@@ -532,10 +547,9 @@ export const zsetCommands: CommandDecl[] = [
       const z = readZset(s, argv[1]!);
       if (z === null) return;
       if (z === undefined) return s.reply.integer(0);
-      const first = z.list.firstInRange(range);
-      if (first === null) return s.reply.integer(0);
-      const last = z.list.lastInRange(range)!;
-      s.reply.integer(z.list.rank(last.score, last.member) - z.list.rank(first.score, first.member) + 1);
+      const first = z.firstRankIn(range);
+      if (first < 0) return s.reply.integer(0);
+      s.reply.integer(z.lastRankIn(range) - first + 1);
     },
   }),
   decl({
@@ -554,11 +568,10 @@ export const zsetCommands: CommandDecl[] = [
       if (z === null) return;
       if (z === undefined || range.empty) return s.reply.integer(0);
       // A listpack is counted by walking from the first match, as Redis does.
-      if (z.compact) return s.reply.integer(byLex(z, range, 0, -1, false).length);
-      const first = z.firstInLex(range);
-      if (first === null) return s.reply.integer(0);
-      const last = z.lastInLex(range)!;
-      s.reply.integer(z.list.rank(last.score, last.member) - z.list.rank(first.score, first.member) + 1);
+      if (z.compact) return s.reply.integer(byLex(z, range, 0, -1, false).members.length);
+      const first = z.firstRankInLex(range);
+      if (first < 0) return s.reply.integer(0);
+      s.reply.integer(z.lastRankInLex(range) - first + 1);
     },
   }),
   ...(['zrank', 'zrevrank'] as const).map((name) =>
@@ -586,7 +599,7 @@ export const zsetCommands: CommandDecl[] = [
         if (!withScore) return r.integer(value);
         r.array(2);
         r.integer(value);
-        r.double(z!.scores.get(argv[2]!)!);
+        r.double(z!.scoreAt(rank));
       },
     }),
   ),
@@ -713,7 +726,7 @@ function aggregate(target: number, value: number, how: Aggregate): number {
 
 interface Source {
   /** member -> score; a plain set's members score 1. */
-  scores: Map<string, number> | null;
+  scores: { get(member: string): number | undefined; has(member: string): boolean } | null;
   /** Iteration order Redis uses: by score for a sorted set. */
   order: () => Iterable<[string, number]>;
   size: number;
@@ -724,9 +737,11 @@ interface Source {
 function sourceOf(value: unknown): Source {
   if (value instanceof ZSetValue) {
     return {
-      scores: value.scores,
-      order: function* () {
-        for (let n = value.list.head.next[0]; n; n = n.next[0]!) yield [n.member, n.score] as [string, number];
+      scores: { get: (m) => value.score(m), has: (m) => value.has(m) },
+      order: () => {
+        const pairs: [string, number][] = [];
+        value.forEach((m, score) => pairs.push([m, score]));
+        return pairs;
       },
       size: value.size,
       weight: 1,
@@ -787,7 +802,8 @@ function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op:
   }
   // Smallest inputs first (a stable sort, like glibc's qsort), except for DIFF.
   if (op !== 'diff') sources.sort((a, b) => a.size - b.size);
-  const result = new ZSetValue();
+  // Built in skiplist form (any size); settle() packs it if it is small enough.
+  const result = new ZSetValue(false);
   let cardinality = 0;
   if (op === 'inter') {
     const first = sources[0]!;
@@ -827,11 +843,7 @@ function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op:
     }
   }
   if (cardinalityOnly) return r.integer(cardinality);
-  if (dst === null) {
-    const nodes: ZNode[] = [];
-    for (let n = result.list.head.next[0]; n; n = n.next[0]!) nodes.push(n);
-    return replyRange(s, nodes, withScores);
-  }
+  if (dst === null) return replyRange(s, byRank(result, 0, -1, false), withScores);
   if (result.size === 0) {
     if (s.db.delete(dst)) {
       s.changed(dst);
@@ -839,10 +851,7 @@ function zsetOp(s: Session, argv: string[], name: string, numkeysAt: number, op:
     }
     return r.integer(0);
   }
-  const c = s.engine.config;
-  let longest = 0;
-  for (const m of result.scores.keys()) if (m.length > longest) longest = m.length;
-  result.compact = result.size <= c.zsetMaxListpackEntries && longest <= c.zsetMaxListpackValue;
+  result.settle(zsetLimits(s));
   s.db.set(dst, result);
   s.changed(dst);
   s.notify(NOTIFY_ZSET, name, dst);
@@ -864,37 +873,35 @@ function zrandmember(s: Session, argv: string[]): void {
     if (z === null) return;
     if (z === undefined || l === 0) return r.array(0);
     const nested = withScores && r.resp === 3;
-    const randomNode = () => z.list.byRank(1 + Math.floor(Math.random() * z.size))!;
-    const allNodes = () => {
-      const nodes: ZNode[] = [];
-      for (let n = z.list.head.next[0]; n; n = n.next[0]!) nodes.push(n);
-      return nodes;
-    };
-    const emit = (n: ZNode) => {
+    // Members are drawn as ranks.
+    const randomRank = () => Math.floor(Math.random() * z.size);
+    const allRanks = () => Array.from({ length: z.size }, (_, i) => i);
+    const emit = (member: string, score: number) => {
       if (nested) r.array(2);
-      r.bulk(n.member);
-      if (withScores) r.double(n.score);
+      r.bulk(member);
+      if (withScores) r.double(score);
     };
+    const emitRank = (rank: number) => emit(z.memberAt(rank), z.scoreAt(rank));
     if (l < 0 || l === 1) {
       const count = Math.abs(l);
       r.array(withScores && !nested ? count * 2 : count);
-      for (let i = 0; i < count; i++) emit(randomNode());
+      for (let i = 0; i < count; i++) emitRank(randomRank());
       return;
     }
     const n = Math.min(l, z.size);
     r.array(withScores && !nested ? n * 2 : n);
     if (l >= z.size) {
       // Redis's zset iterator (zuiNext) walks from the tail: highest score first.
-      for (let node = z.list.tail; node; node = node.backward) emit(node);
+      z.walk(z.size - 1, true, emit);
       return;
     }
-    distinctRandom(z.size, l, randomNode, allNodes).forEach(emit);
+    distinctRandom(z.size, l, randomRank, allRanks).forEach(emitRank);
     return;
   }
   const z = readZset(s, argv[1]!);
   if (z === null) return;
   if (z === undefined) return r.nil();
-  r.bulk(z.list.byRank(1 + Math.floor(Math.random() * z.size))!.member);
+  r.bulk(z.memberAt(Math.floor(Math.random() * z.size)));
 }
 
 /** ZMPOP/BZMPOP arguments from argv[at]: numkeys, keys, MIN|MAX, COUNT. */
@@ -940,11 +947,12 @@ function zmpopFrom(s: Session, key: string, z: ZSetValue, max: boolean, count: n
   r.bulk(key);
   r.array(n);
   for (let i = 0; i < n; i++) {
-    const node = max ? z.list.tail! : z.list.head.next[0]!;
+    const rank = max ? z.size - 1 : 0;
+    const member = z.memberAt(rank);
     r.array(2);
-    r.bulk(node.member);
-    r.double(node.score);
-    z.remove(node.member);
+    r.bulk(member);
+    r.double(z.scoreAt(rank));
+    z.remove(member);
   }
   s.changed(key, n);
   s.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key);
@@ -959,12 +967,13 @@ function bzpop(s: Session, argv: string[], max: boolean): void {
     const z = readZset(s, key, true);
     if (z === null) return;
     if (z === undefined || z.size === 0) continue;
-    const node = max ? z.list.tail! : z.list.head.next[0]!;
+    const rank = max ? z.size - 1 : 0;
+    const member = z.memberAt(rank);
     s.reply.array(3);
     s.reply.bulk(key);
-    s.reply.bulk(node.member);
-    s.reply.double(node.score);
-    z.remove(node.member);
+    s.reply.bulk(member);
+    s.reply.double(z.scoreAt(rank));
+    z.remove(member);
     s.changed(key);
     s.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key);
     dropIfEmpty(s, key, z);

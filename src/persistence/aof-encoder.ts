@@ -105,7 +105,7 @@ export class AofEncoder {
       this.batched('HSET', key, fields.length, (i) => fields[i]!);
     } else if (v instanceof ZSetValue) {
       const pairs: [string, string][] = [];
-      for (let n = v.list.head.next[0]; n; n = n.next[0]) pairs.push([formatDouble(n.score), n.member]);
+      v.forEach((member, score) => pairs.push([formatDouble(score), member]));
       this.batched('ZADD', key, pairs.length, (i) => pairs[i]!);
     } else {
       throw new Error(`cannot serialize a value of type ${(v as { type: string }).type}`);

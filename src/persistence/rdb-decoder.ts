@@ -308,13 +308,12 @@ export class RdbDecoder {
 
   private zsetOf(members: string[], scores: number[]): ZSetValue | null {
     if (members.length === 0) return null;
-    const z = new ZSetValue();
-    let longest = 0;
+    // Built in skiplist form (any size, any order), then packed if it fits the limits.
+    const z = new ZSetValue(false);
     for (let i = 0; i < members.length; i++) {
       if (!z.add(members[i]!, scores[i]!)) this.fail('duplicate zset member');
-      if (members[i]!.length > longest) longest = members[i]!.length;
     }
-    z.compact = members.length <= this.limits.zsetMaxListpackEntries && longest <= this.limits.zsetMaxListpackValue;
+    z.settle({ maxEntries: this.limits.zsetMaxListpackEntries, maxValue: this.limits.zsetMaxListpackValue });
     return z;
   }
 }

@@ -220,10 +220,10 @@ export class RdbEncoder {
     } else if (v instanceof ZSetValue) {
       this.length(v.size);
       // Highest score first, as Redis writes: a loader inserting at the head does no search.
-      for (let n = v.list.tail; n !== null && n !== v.list.head; n = n.backward) {
-        this.string(n.member);
-        this.binaryDouble(n.score);
-      }
+      v.walk(v.size - 1, true, (member, score) => {
+        this.string(member);
+        this.binaryDouble(score);
+      });
     } else {
       throw new Error(`cannot serialize a value of type ${v.type}`);
     }

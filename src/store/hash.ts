@@ -17,44 +17,16 @@
  */
 import type { AggregateValue } from './keyspace.js';
 import { HASH_BYTES, HASH_COMPACT_BYTES, HASH_FIELD_BYTES, HASH_INDEX_BYTES, Measured, stringBytes } from './memory.js';
+import { itemEquals, itemStart, prefix, readPrefix, skipItem } from './packed.js';
 
 export interface CompactLimits {
   maxEntries: number;
   maxValue: number;
 }
 
-/** An item's length prefix: one char below 254, else a marker and 2 or 4 little-endian chars. */
-function prefix(n: number): string {
-  if (n < 254) return String.fromCharCode(n);
-  if (n < 65536) return String.fromCharCode(254, n & 255, n >>> 8);
-  return String.fromCharCode(255, n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
-}
-
-/** Reads the prefix at pos: sets itemStart and returns the item's length. */
-let itemStart = 0;
-function readPrefix(p: string, pos: number): number {
-  const c = p.charCodeAt(pos);
-  if (c < 254) {
-    itemStart = pos + 1;
-    return c;
-  }
-  if (c === 254) {
-    itemStart = pos + 3;
-    return p.charCodeAt(pos + 1) | (p.charCodeAt(pos + 2) << 8);
-  }
-  itemStart = pos + 5;
-  return (p.charCodeAt(pos + 1) | (p.charCodeAt(pos + 2) << 8) | (p.charCodeAt(pos + 3) << 16)) + p.charCodeAt(pos + 4) * 16777216;
-}
-
 let valueAt = 0;
 let valueStart = 0;
 let valueEnd = 0;
-
-/** The offset just past the item at pos. */
-function skipItem(p: string, pos: number): number {
-  const len = readPrefix(p, pos);
-  return itemStart + len;
-}
 
 /** The hashtable encoding's structures. */
 interface Table {
@@ -129,16 +101,11 @@ export class HashValue extends Measured implements AggregateValue {
   /** In the compact form: the offset of field's item, or -1. */
   private find(field: string): number {
     const p = this.packed;
-    const n = field.length;
-    // First and last bytes reject most other fields before the full compare (~60 ns);
-    // the last one tells numbered fields ("field:1", "field:2") apart.
-    const first = n > 0 ? field.charCodeAt(0) : 0;
-    const last = n > 0 ? field.charCodeAt(n - 1) : 0;
     let pos = 0;
     for (let i = 0; i < this.count; i++) {
       const len = readPrefix(p, pos);
       const start = itemStart;
-      if (len === n && (n === 0 || (p.charCodeAt(start + n - 1) === last && p.charCodeAt(start) === first && p.startsWith(field, start)))) return pos;
+      if (itemEquals(p, start, len, field)) return pos;
       pos = skipItem(p, start + len);
     }
     return -1;

@@ -52,6 +52,11 @@ export const LIST_SLOT_BYTES = 8;
 export const SET_BYTES = 248;
 /** A set member: its array slot and its Map slot with the position. */
 export const SET_MEMBER_BYTES = 56;
+/** A compact sorted set: its object and its scores array; the packed members are counted by their size. */
+export const ZSET_COMPACT_BYTES = 128;
+/** A score in a compact sorted set: one element of an array of doubles. */
+export const ZSET_SCORE_BYTES = 8;
+/** A sorted set in skiplist form: the object, its table record, the Map and the skiplist with its 32-level head. */
 export const ZSET_BYTES = 897;
 /** A sorted-set member: its Map slot, the boxed score, a skiplist node with its two level arrays. */
 export const ZSET_MEMBER_BYTES = 225;
