@@ -6,6 +6,7 @@ import { loadLua } from '../scripting/lua.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { Engine } from '../engine/engine.js';
+import { watchGcPauses } from '../engine/gc-pauses.js';
 import { DirLock } from '../persistence/dir-lock.js';
 import { Logger } from '../engine/log.js';
 import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('exit', () => lock.release());
   // The Lua VM (WebAssembly) compiles once, before the first client can send EVAL.
   await loadLua();
+  watchGcPauses();
   const engine = new Engine(values, log);
   engine.configFile = file;
   if (!engine.persistence.loadAtStartup()) return 1;

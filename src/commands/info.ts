@@ -102,7 +102,7 @@ const sections: Record<string, Section> = {
       ['rss_overhead_bytes', 0],
       ['mem_fragmentation_ratio', (m.rss / Math.max(1, used)).toFixed(2)],
       ['mem_fragmentation_bytes', m.rss - used],
-      ['mem_not_counted_for_evict', aof + e.memory.samplerBytes()],
+      ['mem_not_counted_for_evict', aof],
       ['mem_replication_backlog', 0],
       ['mem_total_replication_buffers', 0],
       ['mem_clients_slaves', 0],

@@ -4,6 +4,7 @@
 import { findParam, matchParams, type ParamDecl } from '../config/config.js';
 import type { Session } from '../engine/session.js';
 import { CAIRN_VERSION, REDIS_VERSION } from '../engine/version.js';
+import { gcPauses } from '../engine/gc-pauses.js';
 import { globMatch } from '../store/glob.js';
 import { infoText } from './info.js';
 import type { Command, CommandDecl, KeySpecDecl } from './types.js';
@@ -287,6 +288,9 @@ function clampSpecial(param: ParamDecl, value: string): string {
 // ---- DEBUG ----
 
 const DEBUG_HELP = [
+  'GC-PAUSES',
+  '    (Cairn) The last garbage-collection pauses of 1 ms or more: unix start time in ms',
+  '    and duration in ms, oldest first.',
   'LOG <message>',
   '    Write <message> to the server log.',
   'OBJECT <key>',
@@ -330,6 +334,16 @@ function debug(s: Session, argv: string[]): void {
     if (argv[2] === '0') s.engine.expirer.stop();
     else s.engine.expirer.start(s.engine.config.hz);
     return s.reply.ok();
+  }
+  if (sub === 'gc-pauses' && argv.length === 2) {
+    const pauses = gcPauses();
+    s.reply.array(pauses.length);
+    for (const [start, ms] of pauses) {
+      s.reply.array(2);
+      s.reply.bulk(start.toFixed(3));
+      s.reply.bulk(ms.toFixed(3));
+    }
+    return;
   }
   if (sub === 'log' && argv.length === 3) {
     s.engine.log.warning(`DEBUG LOG: ${argv[2]}`);

@@ -7,9 +7,7 @@
  * the keys really take), client query and output buffers, the AOF buffer, the script
  * caches, and a fixed allowance for the server's own tables. It leaves out the V8
  * runtime, compiled code and the Lua VMs' heaps (Redis leaves the Lua heap out too), which
- * do not grow with the data, and the eviction samplers' key arrays (8 bytes per key
- * while eviction runs, see samplerBytes): counting them would make each rebuild evict
- * keys to pay for the next.
+ * do not grow with the data.
  */
 import type { Engine } from './engine.js';
 import { KeyChooser } from '../store/eviction.js';
@@ -101,11 +99,6 @@ export class MemoryBudget {
     for (const s of this.engine.sessions.values()) n += s.transport.queryBufferBytes() + s.transport.outputBufferBytes();
     this.clientsNormal = n;
     this.scripts = (this.engine.loadedScripting?.cacheBytes ?? 0) + (this.engine.loadedFunctions?.overheadBytes ?? 0);
-  }
-
-  /** Memory of the eviction samplers' key arrays (INFO mem_not_counted_for_evict). */
-  samplerBytes(): number {
-    return this.chooser.bytes;
   }
 
   /** Forgets pooled candidates after a policy change. */

@@ -6,11 +6,12 @@
  * 25 ms in one go, work is cut into slices of at most `sliceMs`, with the event loop
  * free between them, so no request waits behind the cycle for more than a slice.
  *
- * Keys are walked with a persistent iterator over each database's set of volatile keys
- * (JS Set iterators stay valid while entries are deleted), so successive slices cover the
- * whole set instead of resampling the same keys.
+ * Keys are walked with a persistent iterator over each database's table of volatile keys
+ * (KeyTable iterators stay valid while entries are deleted), so successive slices cover
+ * the whole table instead of resampling the same keys.
  */
-import type { Keyspace, Database } from './keyspace.js';
+import type { Keyspace, Database, Entry } from './keyspace.js';
+import type { KeyTable } from './key-table.js';
 
 /** Keep going while more than this share of the sampled keys was expired (Redis: 10%). */
 const STALE_THRESHOLD = 0.1;
@@ -19,7 +20,7 @@ const BATCH = 32;
 
 export class ActiveExpirer {
   private timer: NodeJS.Timeout | null = null;
-  private iterators = new Map<Database, { set: Set<string>; it: Iterator<string> }>();
+  private iterators = new Map<Database, { set: KeyTable<Entry>; it: Iterator<[string, Entry]> }>();
   private running = false;
   private db = 0;
 
@@ -80,7 +81,7 @@ export class ActiveExpirer {
       const db = dbs[this.db]!;
       let state = this.iterators.get(db);
       if (state === undefined || state.set !== db.volatile) {
-        state = { set: db.volatile, it: db.volatile.values() };
+        state = { set: db.volatile, it: db.volatile.entries() };
         this.iterators.set(db, state);
       }
       let finished = false;
@@ -90,10 +91,9 @@ export class ActiveExpirer {
           finished = true;
           break;
         }
-        const key = next.value;
-        const entry = db.keys.get(key);
+        const [key, entry] = next.value;
         sampled++;
-        if (entry !== undefined && entry.expireAt !== 0 && entry.expireAt < now) {
+        if (entry.expireAt !== 0 && entry.expireAt < now) {
           db.expire(key);
           expired++;
         }

@@ -68,7 +68,12 @@ class Transition {
   from = 0;
   to = 0;
   /** For from <= p <= to: the new position of the first live entry at or after p (slice[to - from]: the step's write end). */
-  slice: Int32Array | null = null;
+  /**
+   * A plain array, not an Int32Array: a typed array of more than 64 bytes gets an off-heap
+   * backing store (calloc, then a free by the young-generation sweeper), and one is made
+   * per step, that is per delete while a compaction runs.
+   */
+  slice: number[] | null = null;
   /** When the step ended the compaction: where positions at or past `to` went (the new end); else -1. */
   end = -1;
   next: Transition | null = null;
@@ -253,7 +258,7 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     const w0 = this.compactW;
     const r0 = this.compactR;
     const stop = Math.min(this.used, r0 + budget);
-    const slice = new Int32Array(stop - r0 + 1);
+    const slice: number[] = new Array<number>(stop - r0 + 1);
     let w = w0;
     for (let r = r0; r < stop; r++) {
       slice[r - r0] = w;
@@ -311,7 +316,7 @@ export class KeyTable<V> implements Iterable<[string, V]> {
       this.mask = MIN_CAPACITY - 1;
     }
     const t = this.transition;
-    t.slice = new Int32Array(1);
+    t.slice = [0];
     t.end = 0;
     this.transition = t.next = new Transition();
   }

@@ -34,8 +34,8 @@ export function stringBytes(s: string): number {
  * with `npm run bench:memory` (1 M keys of mixed types).
  */
 export const KEY_BYTES = 65;
-/** A key with a TTL: its slot in the database's volatile Set and the boxed expiry time. */
-export const VOLATILE_BYTES = 37;
+/** A key with a TTL: its slot in the database's volatile KeyTable and the boxed expiry time. */
+export const VOLATILE_BYTES = 33;
 
 /** Fixed costs of the aggregate values (object headers, their Maps and arrays when empty). */
 /** A compact hash: its object; its packed string is counted by its size. */

@@ -3,7 +3,7 @@
  * cairn-server, each on a free loopback port, each stopped by PID when the test ends.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CAIRN_BIN = join(ROOT, 'bin', 'cairn-server');
+/**
+ * The Node flags bin/cairn-server's shebang gives (`#!/usr/bin/env -S node FLAGS`), so the
+ * server under test runs as `npm start` runs it (the young-generation size changes GC
+ * pauses) although the tests start it with this process's node.
+ */
+export const CAIRN_NODE_ARGS = (() => {
+  const words = readFileSync(CAIRN_BIN, 'latin1').split('\n', 1)[0]!.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter(Boolean);
+})();
 
 export interface RunningServer {
   port: number;
@@ -125,7 +134,7 @@ export async function startCairn(extraArgs: string[] = [], configFile?: string, 
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'cairn-test-'));
   const port = await freePort();
   const file = configFile ? [configFile] : [];
-  return launch(process.execPath, [CAIRN_BIN, ...file, '--port', String(port), '--dir', dir, '--save', '', ...extraArgs], port, () => {
+  return launch(process.execPath, [...CAIRN_NODE_ARGS, CAIRN_BIN, ...file, '--port', String(port), '--dir', dir, '--save', '', ...extraArgs], port, () => {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
   });
 }

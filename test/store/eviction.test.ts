@@ -10,11 +10,11 @@ describe('KeyChooser', () => {
       const { engine, run } = inProcess();
       for (let i = 0; i < 5000; i++) run('SET', `k${i}`, 'v', 'EX', '1000');
       const chooser = new KeyChooser(engine.keyspace);
-      // Enough calls for the sampler to finish its walk: its array now holds all 5000 keys.
+      // The chooser has been drawing from all 5000 keys.
       for (let i = 0; i < 400; i++) assert.notEqual(chooser.choose(policy, 5), null);
       const db = engine.keyspace.dbs[0]!;
       for (const [key, entry] of [...db.keys]) if (key !== 'k4321') db.remove(key, entry);
-      // Blind draws from an array of 4999 stale keys and one live one would nearly always miss.
+      // Draws that kept stale candidates (pooled or sampled) would nearly always miss.
       for (let i = 0; i < 50; i++) assert.equal(chooser.choose(policy, 5)?.key, 'k4321');
       db.remove('k4321', db.keys.get('k4321')!);
       assert.equal(chooser.choose(policy, 5), null);
