@@ -119,11 +119,14 @@ const run = (argv) => {
 // Strings arrive from the network as fresh flat strings; build them the same way.
 const flat = (s) => Buffer.from(s, 'latin1').latin1Slice();
 // Values of 45 bytes to 64 KB live in the keyspace's arena, outside the V8 heap: the
-// chunks in use count with the heap.
+// chunks in use count with the heap. So do the other off-heap buffers (the key tables'
+// indexes): process-wide array-buffer bytes less the arena's slabs.
 const heap = () => {
   gc();
   gc();
-  return process.memoryUsage().heapUsed + engine.keyspace.arena.usedBytes;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  const arena = engine.keyspace.arena;
+  return heapUsed + arrayBuffers - arena.slabBytes + arena.usedBytes;
 };
 const h0 = heap();
 const e0 = engine.keyspace.datasetBytes;

@@ -87,7 +87,7 @@ export class MemoryBudget {
     const aof = this.aofBufferBytes();
     const dbs = this.engine.keyspace.dbs
       .filter((db) => db.size > 0)
-      .map((db) => ({ id: db.id, main: db.size * KEY_BYTES, expires: db.volatile.size * VOLATILE_BYTES }));
+      .map((db) => ({ id: db.id, main: db.size * KEY_BYTES + db.keys.indexBytes, expires: db.volatile.size * VOLATILE_BYTES + db.volatile.indexBytes }));
     let total = STARTUP_BYTES + this.clientsNormal + aof + this.scripts;
     for (const db of dbs) total += db.main + db.expires;
     return { used, aof, dbs, total, dataset: Math.max(0, used - total) };

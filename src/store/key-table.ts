@@ -345,6 +345,14 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     return this.used;
   }
 
+  /**
+   * Bytes of the index beyond an empty table's: it lives off the V8 heap (a typed array),
+   * so no per-key heap constant covers it; the memory estimate adds it as it is.
+   */
+  get indexBytes(): number {
+    return this.index.byteLength - 8 * MIN_CAPACITY;
+  }
+
   /** A compaction is under way (the tests check that one delete does not finish it). */
   get compacting(): boolean {
     return this.compactW >= 0;

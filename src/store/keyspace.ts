@@ -524,9 +524,10 @@ export class Keyspace {
   }
 
   /** Estimated heap bytes of every database's keys and values. */
+  /** The databases' estimates plus their key tables' off-heap indexes (exact sizes). */
   get datasetBytes(): number {
     let n = 0;
-    for (const db of this.dbs) n += db.meter.bytes;
+    for (const db of this.dbs) n += db.meter.bytes + db.keys.indexBytes + db.volatile.indexBytes;
     return n;
   }
 

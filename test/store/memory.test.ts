@@ -159,6 +159,24 @@ describe('memory accounting', () => {
     assert.equal(run('GET', 'other'), `$100\r\n${'o'.repeat(100)}\r\n`);
   });
 
+  it('counts the key tables\' off-heap indexes in the dataset, as they grow and when they empty', () => {
+    const { engine, run } = setup();
+    const ks = engine.keyspace;
+    const meters = () => ks.dbs.reduce((n, db) => n + db.meter.bytes, 0);
+    const empty = ks.datasetBytes - meters();
+    assert.equal(empty, 0, 'an empty server counts no index beyond its empty tables');
+    for (let i = 0; i < 5000; i++) run('SET', `k${i}`, 'v', ...(i % 2 === 0 ? ['EX', '1000'] : []));
+    const db = ks.dbs[0]!;
+    const indexes = ks.datasetBytes - meters();
+    assert.equal(indexes, db.keys.indexBytes + db.volatile.indexBytes);
+    // At most half full, 8 bytes per slot: at least 16 bytes per key, in each table.
+    assert.ok(db.keys.indexBytes >= 5000 * 16, `keys index ${db.keys.indexBytes}`);
+    assert.ok(db.volatile.indexBytes >= 2500 * 16, `volatile index ${db.volatile.indexBytes}`);
+    assert.match(run('INFO', 'memory'), new RegExp(`used_memory:${engine.memory.used()}\\r\\n`));
+    run('FLUSHALL');
+    assert.equal(ks.datasetBytes, 0);
+  });
+
   it('lets expired keys (lazily and actively) give their bytes back', async () => {
     const { engine, run } = setup();
     for (let i = 0; i < 200; i++) run('SET', `t${i}`, 'x'.repeat(50), 'PX', '5');
