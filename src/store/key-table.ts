@@ -15,9 +15,9 @@
  *   they were added; a deleted entry leaves a hole, and holes are squeezed out once they
  *   outnumber the live entries;
  * - live iterators: an iterator walks positions, skips holes, reaches entries added after
- *   it started, and survives compaction by following the position remappings each
- *   compaction step leaves behind (as V8's OrderedHashMap does with its obsolete tables).
- *   SCAN cursors, the snapshot walk and the eviction sampler rely on this.
+ *   it started, and survives compaction by replaying the position remappings each
+ *   compaction step logs while iterators are open (as V8's OrderedHashMap does with its
+ *   obsolete tables). The active expiry cycle and the snapshot walk rely on this.
  *
  * Unlike a Map, no single call does O(n) work on a large table (a Map rehashes in one go:
  * with 1M keys expiring, that and a one-shot compaction stalled requests for 20-40 ms).
@@ -56,35 +56,25 @@ const COMPACT_STEP = 16;
 const SMALL_TABLE = 1 << 15;
 
 /**
- * Left behind by a compaction step: where the positions it touched went. Iterators
- * created before it hold the old Transition and follow `next` links to the current one.
+ * Compaction steps are logged as numbers, not objects, for the iterators open at the
+ * time: per step a record [low, from, to, end, slice...]. The step squeezed positions
+ * [from, to) down to start at `low` ([low, from) were already holes); slice has to - from
+ * + 1 entries, slice[p - from] being the new position of the first live entry at or after
+ * p (slice[to - from]: the step's write end); `end` is where positions at or past `to`
+ * went when the step ended the compaction (the new end), else -1.
  *
- * A step squeezes positions [from, to) down to start at `low`; [low, from) were already
- * holes. map(p) is where an iterator at p resumes: the new position of the first live
- * entry at or after p, or a position with only holes between it and that entry.
+ * Why numbers: with an object per step linked to the next (as V8's obsolete tables are),
+ * a step's object that had lived long enough to be promoted, though garbage, kept every
+ * later step's young object alive through its link (the young generation treats old
+ * objects as roots), so while a million keys expired each scavenge copied and promoted
+ * 1-2 MB of dead links, one at a time, and took 5-25 ms. A log of small integers holds no
+ * pointers at all, and is written only while some iterator may replay it.
  */
-class Transition {
-  low = 0;
-  from = 0;
-  to = 0;
-  /** For from <= p <= to: the new position of the first live entry at or after p (slice[to - from]: the step's write end). */
-  /**
-   * A plain array, not an Int32Array: a typed array of more than 64 bytes gets an off-heap
-   * backing store (calloc, then a free by the young-generation sweeper), and one is made
-   * per step, that is per delete while a compaction runs.
-   */
-  slice: number[] | null = null;
-  /** When the step ended the compaction: where positions at or past `to` went (the new end); else -1. */
-  end = -1;
-  next: Transition | null = null;
-
-  map(p: number): number {
-    if (p < this.low) return p;
-    if (p < this.from) return this.slice![0]!;
-    if (p < this.to) return this.slice![p - this.from]!;
-    return this.end >= 0 ? this.end : p;
-  }
-}
+const RECORD_HEADER = 4;
+/** Log length at which replayed records are dropped (and the registry of readers pruned). */
+const LOG_TRIM = 4096;
+/** Registry length at which dead and finished readers are pruned. */
+const READERS_PRUNE = 16;
 
 /** What an iterator yields. */
 const KEYS = 0;
@@ -102,7 +92,14 @@ export class KeyTable<V> implements Iterable<[string, V]> {
   /** Open addressing: pairs (hash, position + 1); position 0 marks an empty slot. */
   private index = new Int32Array(2 * MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
-  private transition = new Transition();
+  /** Compaction records not yet replayed by every open iterator; see RECORD_HEADER. */
+  private log: number[] = [];
+  /** The offset of log[0] among every number ever logged: iterators hold such offsets. */
+  private logBase = 0;
+  private logTrimAt = LOG_TRIM;
+  /** Iterators that may still replay the log: weak, so one dropped half-way pins nothing for long. */
+  private readers: WeakRef<KeyTableIterator<V, unknown>>[] = [];
+  private readersPruneAt = READERS_PRUNE;
   /** While a compaction is under way: its write and read positions (everything in [compactW, compactR) is a hole); -1 otherwise. */
   private compactW = -1;
   private compactR = 0;
@@ -258,10 +255,12 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     const w0 = this.compactW;
     const r0 = this.compactR;
     const stop = Math.min(this.used, r0 + budget);
-    const slice: number[] = new Array<number>(stop - r0 + 1);
+    const log = this.readers.length > 0 ? this.log : null;
+    const record = log === null ? 0 : log.length;
+    if (log !== null) log.push(w0, r0, stop, -1);
     let w = w0;
     for (let r = r0; r < stop; r++) {
-      slice[r - r0] = w;
+      if (log !== null) log.push(w);
       const key = slots[2 * r];
       if (key === undefined) continue;
       if (r !== w) {
@@ -273,14 +272,9 @@ export class KeyTable<V> implements Iterable<[string, V]> {
       }
       w++;
     }
-    slice[stop - r0] = w;
-    const t = this.transition;
-    t.low = w0;
-    t.from = r0;
-    t.to = stop;
-    t.slice = slice;
+    if (log !== null) log.push(w);
     if (stop === this.used) {
-      t.end = w;
+      if (log !== null) log[record + 3] = w;
       slots.length = 2 * w;
       this.used = w;
       this.compactW = -1;
@@ -288,7 +282,67 @@ export class KeyTable<V> implements Iterable<[string, V]> {
       this.compactW = w;
       this.compactR = stop;
     }
-    this.transition = t.next = new Transition();
+    // Trimmed when long, and when the compaction ends: no record lingers for iterators long done.
+    if (log !== null && (log.length >= this.logTrimAt || this.compactW < 0)) this.trimLog();
+  }
+
+  /** Drops the records every open iterator has replayed; forgets iterators that are gone or done. */
+  private trimLog(): void {
+    const end = this.logEnd;
+    let oldest = end;
+    let live = 0;
+    for (const ref of this.readers) {
+      const it = ref.deref();
+      if (it === undefined || it.finished) continue;
+      this.readers[live++] = ref;
+      oldest = Math.min(oldest, it.mark);
+    }
+    this.readers.length = live;
+    this.readersPruneAt = Math.max(READERS_PRUNE, 2 * live);
+    const drop = oldest - this.logBase;
+    // Invariant: records are dropped only once every open iterator has replayed them.
+    if (drop < 0) throw new Error('key table invariant: an iterator behind the log');
+    if (drop === this.log.length) this.log.length = 0;
+    else if (drop > 0) {
+      this.log.copyWithin(0, drop);
+      this.log.length -= drop;
+    }
+    this.logBase = oldest;
+    // A reader that lags keeps its records; trimming again only when the log doubles keeps the copying linear.
+    this.logTrimAt = Math.max(LOG_TRIM, 2 * this.log.length);
+  }
+
+  /** Offset just past the last logged number: an iterator holding it has nothing to replay. */
+  get logEnd(): number {
+    return this.logBase + this.log.length;
+  }
+
+  /** Lets an iterator replay the compactions that happen while it is open. */
+  register(reader: KeyTableIterator<V, unknown>): void {
+    if (this.readers.length >= this.readersPruneAt) this.trimLog();
+    this.readers.push(new WeakRef(reader));
+  }
+
+  /** Where position `position` of an iterator that has replayed the log up to `mark` is now. */
+  replay(mark: number, position: number): number {
+    const log = this.log;
+    let i = mark - this.logBase;
+    if (i < 0) throw new Error('key table invariant: an iterator behind the log');
+    let p = position;
+    while (i < log.length) {
+      const low = log[i]!;
+      const from = log[i + 1]!;
+      const to = log[i + 2]!;
+      const end = log[i + 3]!;
+      const slice = i + RECORD_HEADER;
+      if (p < low) {
+        // before the squeezed range: unmoved
+      } else if (p < from) p = log[slice]!;
+      else if (p < to) p = log[slice + p - from]!;
+      else if (end >= 0) p = end;
+      i = slice + (to - from) + 1;
+    }
+    return p;
   }
 
   /** The index slot of key, at position `from`, now names position `to`. */
@@ -315,21 +369,8 @@ export class KeyTable<V> implements Iterable<[string, V]> {
       this.index = new Int32Array(2 * MIN_CAPACITY);
       this.mask = MIN_CAPACITY - 1;
     }
-    const t = this.transition;
-    t.slice = [0];
-    t.end = 0;
-    this.transition = t.next = new Transition();
-  }
-
-  /** The position `position` of an iterator made at `from` now has; returns the current transition. */
-  static follow(from: Transition, position: number): [Transition, number] {
-    let t = from;
-    let p = position;
-    while (t.next !== null) {
-      p = t.map(p);
-      t = t.next;
-    }
-    return [t, p];
+    // Every position an open iterator may hold maps to 0, the new start.
+    if (this.readers.length > 0) this.log.push(0, 0, 0, 0, 0);
   }
 
   /** The key and value at a position, or undefined for a hole or a position past the end. */
@@ -353,33 +394,40 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     return this.index.byteLength - 8 * MIN_CAPACITY;
   }
 
+  /** Numbers in the compaction log (the tests check it stays empty when nobody iterates). */
+  get logLength(): number {
+    return this.log.length;
+  }
+
   /** A compaction is under way (the tests check that one delete does not finish it). */
   get compacting(): boolean {
     return this.compactW >= 0;
   }
 
-  get currentTransition(): Transition {
-    return this.transition;
-  }
 }
 
 class KeyTableIterator<V, T> implements IterableIterator<T> {
   private position = 0;
-  private transition: Transition;
-  private done = false;
+  /** How much of the table's compaction log this iterator has replayed (a log offset). */
+  mark: number;
+  /** Exhausted or closed: it replays nothing more. */
+  finished = false;
 
   constructor(
     private readonly table: KeyTable<V>,
     private readonly kind: Kind,
   ) {
-    this.transition = table.currentTransition;
+    this.mark = table.logEnd;
+    table.register(this as KeyTableIterator<V, unknown>);
   }
 
   next(): IteratorResult<T> {
-    if (this.done) return { value: undefined, done: true };
+    if (this.finished) return { value: undefined, done: true };
     const table = this.table;
-    if (this.transition !== table.currentTransition) {
-      [this.transition, this.position] = KeyTable.follow(this.transition, this.position);
+    const logEnd = table.logEnd;
+    if (this.mark !== logEnd) {
+      this.position = table.replay(this.mark, this.position);
+      this.mark = logEnd;
     }
     const end = table.positions;
     while (this.position < end) {
@@ -390,7 +438,13 @@ class KeyTableIterator<V, T> implements IterableIterator<T> {
       return { value: value as T, done: false };
     }
     // Like a Map iterator: once exhausted, it stays exhausted.
-    this.done = true;
+    this.finished = true;
+    return { value: undefined, done: true };
+  }
+
+  /** A for-of loop left early: the table need not log for this iterator any more. */
+  return(): IteratorResult<T> {
+    this.finished = true;
     return { value: undefined, done: true };
   }
 

@@ -94,6 +94,35 @@ describe('KeyTable', () => {
     assert.deepEqual([...table.keys()].slice(0, 2), [`k${deleted}`, `k${deleted + 1}`]);
   });
 
+  it('logs compaction steps only while an iterator is open, and drops what every iterator replayed', () => {
+    const table = new KeyTable<number>(undefined, 8);
+    const n = 50_000;
+    for (let i = 0; i < n; i++) table.set(`k${i}`, i);
+    // No iterator: a compaction leaves nothing behind (no record per step to keep alive).
+    for (let i = 0; i < n / 2 + 1000; i++) table.delete(`k${i}`);
+    assert.ok(table.compacting);
+    assert.equal(table.logLength, 0);
+    // An iterator that keeps up (as the expiry cycle's does) keeps the log short.
+    const walker = table.keys();
+    let lastSeen = -1;
+    for (let i = n / 2 + 1000; i < n - 1000; i += 2) {
+      table.delete(`k${i}`);
+      const next = walker.next();
+      assert.equal(next.done, false);
+      const seen = Number(next.value!.slice(1));
+      assert.ok(seen > lastSeen, 'the walk goes forward');
+      lastSeen = seen;
+      assert.ok(table.logLength < 4096 + 64, `log of ${table.logLength} numbers`);
+    }
+    // A for-of loop left early closes its iterator: the log empties at the next trim.
+    for (const key of table.keys()) if (key !== undefined) break;
+    walker.return!();
+    for (let i = 0; i < 30_000; i++) table.set(`again${i}`, i);
+    for (let i = 0; !table.compacting; i++) table.delete(`again${i}`);
+    for (let i = 0; table.compacting; i++) table.set(`more${i}`, i);
+    assert.equal(table.logLength, 0);
+  });
+
   it('keeps binary keys, the empty key and keys whose hashes collide in the index apart', () => {
     const table = new KeyTable<string>();
     const distinct = new Set(['', '\x00', '\x00\x00', '\xff', 'a', 'A', 'a\x00', 'k'.repeat(100_000)]);
