@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RawClient, parseReply } from '../helpers/raw-client.js';
@@ -101,35 +102,59 @@ describe('server behaviour', () => {
     // Nobody reads these keys again; only the active cycle can reclaim them. Meanwhile,
     // measure the latency of a PING every few ms, as unix-ms intervals.
     const now = () => performance.timeOrigin + performance.now();
+    // Time the two processes' main threads were runnable but waited for a CPU (Linux
+    // schedstat): on a 2-core machine the client, V8's helper threads and the kernel's own
+    // threads (kdamond was seen holding a core for 8-12 ms at a time) delay a reply with no
+    // work of Cairn's in it. Each PING's latency is counted without that wait.
+    const cpuWait = () =>
+      [server.pid, process.pid].reduce((ms, pid) => ms + Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[1]) / 1e6, 0);
+    // The test's own GC pauses (it built a million commands) delay its reads: a PING that
+    // overlapped one says nothing of the server and is left out.
+    const ownPauses: [number, number][] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) ownPauses.push([performance.timeOrigin + e.startTime, e.duration]);
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const pings: [number, number][] = [];
+    const waits: number[] = [];
     const deadline = Date.now() + 40_000;
     let size = n;
     while (Date.now() < deadline) {
+      const waited = cpuWait();
       const started = now();
       await c.call('PING');
-      pings.push([started, now()]);
+      const ended = now();
+      waits.push(cpuWait() - waited);
+      pings.push([started, ended]);
       size = Number((await c.call('DBSIZE')).slice(1, -2));
       if (size === 0) break;
       await sleep(5);
     }
+    gcObserver.disconnect();
     assert.equal(size, 0, 'all expired keys reclaimed');
-    // V8's own pauses (a full collection after a million keys died takes 20-100 ms here)
-    // are told apart from stalls in Cairn's work: the server lists its GC pauses, and a PING
-    // that overlapped one (with 2 ms for the two processes' clocks) is not held against
-    // the expiry cycle. Both figures are reported.
+    // Stalls in Cairn's own work are told apart from V8's pauses: the server lists its GC
+    // pauses, and a PING that overlapped one (with 2 ms for the two processes' clocks) is
+    // not held against the expiry cycle. Both figures are reported and bounded.
     const pauses = (parseReply(await c.call('DEBUG', 'GC-PAUSES')) as [string, string][]).map(([s, d]) => [Number(s), Number(d)] as const);
-    const inGc = ([from, to]: [number, number]) => pauses.some(([s, d]) => s <= to + 2 && s + d >= from - 2);
-    const latency = ([from, to]: [number, number]) => to - from;
+    const overlaps = (list: readonly (readonly [number, number])[], [from, to]: [number, number]) => list.some(([s, d]) => s <= to + 2 && s + d >= from - 2);
+    const inGc = (p: [number, number]) => overlaps(pauses, p);
+    const raw = ([from, to]: [number, number]) => to - from;
+    const latency = (p: [number, number], i: number) => (overlaps(ownPauses, p) ? 0 : raw(p) - waits[i]!);
+    const worstRaw = Math.max(...pings.map(raw));
     const worst = Math.max(...pings.map(latency));
-    const worstOutsideGc = Math.max(0, ...pings.filter((p) => !inGc(p)).map(latency));
+    const worstOutsideGc = Math.max(0, ...pings.map((p, i) => (inGc(p) ? 0 : latency(p, i))));
     const longestGc = Math.max(0, ...pauses.filter(([s]) => s >= pings[0]![0]).map(([, d]) => d));
     t.diagnostic(
-      `worst PING latency while 1M keys expired: ${worst.toFixed(2)} ms; outside GC pauses: ${worstOutsideGc.toFixed(2)} ms; longest GC pause meanwhile: ${longestGc.toFixed(1)} ms`,
+      `worst PING latency while 1M keys expired: ${worst.toFixed(2)} ms (${worstRaw.toFixed(2)} ms with the waits for a CPU and the test's own GC pauses); outside GC pauses: ${worstOutsideGc.toFixed(2)} ms; longest GC pause meanwhile: ${longestGc.toFixed(1)} ms`,
     );
     // A slice of the cycle is 2 ms, and the key tables compact a few entries per delete (a
     // one-shot compaction, index shrink or Set rehash took 20-40 ms here); measured 5-12
     // ms on a development machine, bound set for a loaded, shared CI machine.
     assert.ok(worstOutsideGc < 30, `worst PING latency outside GC pauses during the expiry cycle: ${worstOutsideGc.toFixed(1)} ms`);
+    // GC included: when the key tables linked an object per compaction step, the dead links
+    // kept young ones alive, scavenges promoted them and full collections paused 40-120 ms;
+    // with the steps logged as numbers the worst PING is 12-30 ms (Redis 7.0: 27-31 ms).
+    assert.ok(worst < 50, `worst PING latency during the expiry cycle, GC pauses included: ${worst.toFixed(1)} ms`);
     const info = await c.call('INFO', 'stats');
     assert.match(info, /expired_keys:(\d+)/);
     assert.ok(Number(/expired_keys:(\d+)/.exec(info)![1]) >= n);
