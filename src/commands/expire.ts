@@ -5,7 +5,7 @@ import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import type { CommandDecl } from './types.js';
 import { INT64_MAX, INT64_MIN, NOT_INTEGER, parseInt64 } from './util.js';
-import { KEEP_ALL } from '../store/keyspace.js';
+import { KEEP_ALL, expireTime } from '../store/keyspace.js';
 
 const NX = 1;
 const XX = 2;
@@ -32,6 +32,7 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
   const invalid = `ERR invalid expire time in '${command}' command`;
   const basetime = relative ? s.engine.clock.now : 0;
   let when: number;
+  let exact: bigint | null = null;
   if (Number.isSafeInteger(n) && Math.abs(n) < 1e15) {
     when = (seconds ? n * 1000 : n) + basetime;
   } else {
@@ -42,7 +43,8 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
       w *= 1000n;
     }
     if (w > INT64_MAX - BigInt(basetime)) return s.reply.error(invalid);
-    when = Number(w + BigInt(basetime));
+    exact = w + BigInt(basetime);
+    when = Number(exact);
   }
   const key = argv[1]!;
   const entry = s.db.write(key, !s.noTouch, KEEP_ALL);
@@ -56,21 +58,27 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
   }
   const past = when <= s.engine.clock.now;
   if (past) s.db.remove(key, entry);
-  else s.db.setExpire(key, entry, when);
+  else s.db.setExpire(key, entry, exact ?? when);
   s.changed(key);
   s.notify(NOTIFY_GENERIC, past ? 'del' : 'expire', key);
   s.reply.integer(1);
 }
 
-/** TTL-type replies: -2 no key, -1 no expiry, else per `format`. */
-function ttlGeneric(s: Session, key: string, format: (expireAt: number, now: number) => number): void {
+/** TTL-type replies: -2 no key, -1 no expiry, else the time left (relative) or the expiry time, in ms or rounded to seconds. */
+function ttlGeneric(s: Session, key: string, relative: boolean, ms: boolean): void {
   const entry = s.db.read(key, false, KEEP_ALL);
   if (entry === undefined) return s.reply.integer(-2);
   if (entry.expireAt === 0) return s.reply.integer(-1);
-  s.reply.integer(format(entry.expireAt, s.engine.clock.now));
+  const at = expireTime(entry);
+  const now = s.engine.clock.now;
+  if (typeof at === 'number') {
+    const t = relative ? Math.max(0, at - now) : at;
+    return s.reply.integer(ms ? t : Math.floor((t + 500) / 1000));
+  }
+  // Past 2^53, Redis's int64 arithmetic exactly: (t + 500) / 1000 truncates, as BigInt division does.
+  const t = relative ? (at > BigInt(now) ? at - BigInt(now) : 0n) : at;
+  s.reply.integer(ms ? t : (t + 500n) / 1000n);
 }
-
-const remaining = (at: number, now: number) => Math.max(0, at - now);
 
 const expiryDecl = (
   name: string,
@@ -92,7 +100,7 @@ const expiryDecl = (
   handler: (s, argv) => expireGeneric(s, argv, relative, seconds, name),
 });
 
-const ttlDecl = (name: string, summary: string, since: string, format: (at: number, now: number) => number, tips: string[]): CommandDecl => ({
+const ttlDecl = (name: string, summary: string, since: string, relative: boolean, ms: boolean, tips: string[]): CommandDecl => ({
   name,
   arity: 2,
   flags: ['readonly', 'fast'],
@@ -104,7 +112,7 @@ const ttlDecl = (name: string, summary: string, since: string, format: (at: numb
   since,
   complexity: 'O(1)',
   tips,
-  handler: (s, argv) => ttlGeneric(s, argv[1]!, format),
+  handler: (s, argv) => ttlGeneric(s, argv[1]!, relative, ms),
 });
 
 export const expireCommands: CommandDecl[] = [
@@ -112,10 +120,10 @@ export const expireCommands: CommandDecl[] = [
   expiryDecl('pexpire', 'Sets the expiration time of a key in milliseconds.', '2.6.0', true, false),
   expiryDecl('expireat', 'Sets the expiration time of a key to a Unix timestamp.', '1.2.0', false, true),
   expiryDecl('pexpireat', 'Sets the expiration time of a key to a Unix milliseconds timestamp.', '2.6.0', false, false),
-  ttlDecl('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', (at, now) => Math.floor((remaining(at, now) + 500) / 1000), ['nondeterministic_output']),
-  ttlDecl('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', remaining, ['nondeterministic_output']),
-  ttlDecl('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', (at) => Math.floor((at + 500) / 1000), []),
-  ttlDecl('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', (at) => at, []),
+  ttlDecl('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', true, false, ['nondeterministic_output']),
+  ttlDecl('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', true, true, ['nondeterministic_output']),
+  ttlDecl('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', false, false, []),
+  ttlDecl('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', false, true, []),
   {
     name: 'persist',
     arity: 2,

@@ -5,7 +5,7 @@
 import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../store/glob.js';
-import { KEEP_ALL, KEEP_BLOB, typeName, type Value } from '../store/keyspace.js';
+import { KEEP_ALL, KEEP_BLOB, expireTime, typeName, type Value } from '../store/keyspace.js';
 import { scanCursor, scanOptions } from './scan-args.js';
 import type { CommandDecl } from './types.js';
 import {
@@ -64,7 +64,7 @@ function rename(s: Session, argv: string[], nx: boolean): void {
     db.remove(dst, target);
   }
   db.remove(src, entry);
-  const moved = db.add(dst, entry.value, entry.expireAt);
+  const moved = db.add(dst, entry.value, expireTime(entry));
   moved.adoptClock(entry);
   s.changed(src);
   s.touchKey(dst);
@@ -219,7 +219,7 @@ export const keyCommands: CommandDecl[] = [
         if (!replace) return s.reply.integer(0);
         dst.remove(newKey, existing);
       }
-      const copied = dst.add(newKey, copyValue(entry.value), entry.expireAt);
+      const copied = dst.add(newKey, copyValue(entry.value), expireTime(entry));
       copied.lru |= entry.stringKind;
       s.changed(newKey, 1, dst);
       s.notify(NOTIFY_GENERIC, 'copy_to', newKey, dst);
@@ -247,7 +247,7 @@ export const keyCommands: CommandDecl[] = [
       if (entry === undefined) return s.reply.integer(0);
       if (dst.write(key, false) !== undefined) return s.reply.integer(0);
       s.db.remove(key, entry);
-      const moved = dst.add(key, entry.value, entry.expireAt);
+      const moved = dst.add(key, entry.value, expireTime(entry));
       moved.adoptClock(entry);
       s.changed(key);
       s.touchKey(key, dst);

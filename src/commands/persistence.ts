@@ -51,7 +51,9 @@ function restore(s: Session, argv: string[]): void {
     }
     return s.reply.ok();
   }
-  const entry = db.add(key, loaded.value, ttl);
+  // Past 2^53 a double would round the time: the keyspace keeps it exact.
+  const when = Number.isSafeInteger(ttl) ? ttl : BigInt(argv[2]!) + (absttl ? 0n : BigInt(s.engine.clock.now));
+  const entry = db.add(key, loaded.value, when);
   s.engine.keyspace.restoreAccess(entry, idle, freq);
   s.changed(key);
   s.notify(NOTIFY_GENERIC, 'restore', key);

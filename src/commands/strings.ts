@@ -5,7 +5,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import type { Session } from '../engine/session.js';
 import { Bitmap } from '../store/bitmap.js';
-import { KEEP_ALL, KEEP_BLOB } from '../store/keyspace.js';
+import { KEEP_ALL, KEEP_BLOB, type ExpireTime } from '../store/keyspace.js';
 import type { CommandDecl } from './types.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../engine/notify.js';
 import { add, formatHuman, fromInteger, isFinite, parseLongDouble } from './longdouble.js';
@@ -85,7 +85,7 @@ function parseSetOptions(s: Session, argv: string[], start: number, forSet: bool
  * Redis's getExpireMillisecondsOrReply: the absolute expiry in ms for an EX/PX/EXAT/PXAT
  * argument, or null after replying the error.
  */
-function expireMs(s: Session, arg: string, flags: number, command: string): number | null {
+function expireMs(s: Session, arg: string, flags: number, command: string): ExpireTime | null {
   const seconds = (flags & (F_EX | F_EXAT)) !== 0;
   const relative = (flags & (F_EX | F_PX)) !== 0;
   const n = parseInt64(arg);
@@ -109,7 +109,8 @@ function expireMs(s: Session, arg: string, flags: number, command: string): numb
     s.reply.error(invalid);
     return null;
   }
-  return Number(ms);
+  // Past 2^53 a double would round it: the keyspace keeps such times exact.
+  return Number.isSafeInteger(Number(ms)) ? Number(ms) : ms;
 }
 
 /** GET's reply for key; false when the key holds another type (WRONGTYPE replied). */
@@ -129,7 +130,7 @@ function replyGet(s: Session, key: string): boolean {
 }
 
 function setGeneric(s: Session, flags: number, key: string, value: string, expireArg: string | null, command: string, okReply: (() => void) | null, abortReply: (() => void) | null): void {
-  let expireAt = 0;
+  let expireAt: ExpireTime = 0;
   if (expireArg !== null) {
     const ms = expireMs(s, expireArg, flags, command);
     if (ms === null) return;
@@ -503,7 +504,7 @@ export const stringCommands: CommandDecl[] = [
       if (entry === undefined) return s.reply.nil();
       const value = entry.value;
       if (typeof value === 'object') return s.reply.error(WRONGTYPE);
-      let ms = 0;
+      let ms: ExpireTime = 0;
       if (opts.expire !== null) {
         const v = expireMs(s, opts.expire, opts.flags, 'getex');
         if (v === null) return;

@@ -5,7 +5,7 @@
  */
 import { Bitmap } from '../store/bitmap.js';
 import { MAX_ID, StreamValue, ZERO_ID, idText } from '../store/stream.js';
-import type { Entry } from '../store/keyspace.js';
+import { expireTime, type Entry } from '../store/keyspace.js';
 import type { Arena } from '../store/arena.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
@@ -110,7 +110,7 @@ export class AofEncoder {
     } else {
       throw new Error(`cannot serialize a value of type ${(v as { type: string }).type}`);
     }
-    if (entry.expireAt !== 0) this.command(['PEXPIREAT', key, String(entry.expireAt)]);
+    if (entry.expireAt !== 0) this.command(['PEXPIREAT', key, String(expireTime(entry))]);
   }
 
   private batched(name: string, key: string, count: number, item: (i: number) => string[]): void {

@@ -7,6 +7,7 @@
  * handler says which members, via Session.propagateAs).
  */
 import type { Session } from '../engine/session.js';
+import { expireTime } from '../store/keyspace.js';
 
 const TTL_OPTIONS = new Set(['ex', 'px', 'exat', 'pxat']);
 
@@ -48,14 +49,14 @@ function expiryOf(s: Session, key: string): string[] {
   const entry = s.db.find(key);
   if (entry === undefined) return ['del', key];
   if (entry.expireAt === 0) return ['persist', key];
-  return ['pexpireat', key, String(entry.expireAt)];
+  return ['pexpireat', key, String(expireTime(entry))];
 }
 
 /** SET key value with the key's absolute expiry, or DEL if it is already gone. */
 function withExpiry(s: Session, key: string, value: string): string[] {
   const entry = s.db.find(key);
   if (entry === undefined) return ['del', key];
-  return entry.expireAt === 0 ? ['set', key, value] : ['set', key, value, 'PXAT', String(entry.expireAt)];
+  return entry.expireAt === 0 ? ['set', key, value] : ['set', key, value, 'PXAT', String(expireTime(entry))];
 }
 
 /** RESTORE key ttl payload [REPLACE] [ABSTTL] ...: a relative TTL made absolute. */
@@ -64,7 +65,7 @@ function restoreAbsolute(s: Session, argv: string[]): string[] {
   const entry = s.db.find(argv[1]!);
   if (entry === undefined) return ['del', argv[1]!];
   const out = argv.slice();
-  out[2] = String(entry.expireAt);
+  out[2] = String(expireTime(entry));
   out.push('ABSTTL');
   return out;
 }

@@ -10,7 +10,7 @@ import { ByteSource, TruncatedError } from './byte-source.js';
 import { CorruptBlob, readIntset, readListpack, readZiplist, readZipmap } from './compact-encodings.js';
 import { lzfDecompress } from './lzf.js';
 import * as F from './rdb-format.js';
-import type { Value } from '../store/keyspace.js';
+import type { ExpireTime, Value } from '../store/keyspace.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
 import { HashValue } from '../store/hash.js';
@@ -321,7 +321,7 @@ export class RdbDecoder {
 /** What loading an RDB stream delivers, key by key. */
 export interface RdbSink {
   /** expireAt in unix ms (0: none); idle seconds or LFU counter when the file has them (-1: absent). */
-  key(db: number, key: string, value: Value, expireAt: number, idle: number, freq: number): void;
+  key(db: number, key: string, value: Value, expireAt: ExpireTime, idle: number, freq: number): void;
   aux?(name: string, value: string): void;
   /** A function library's code (FUNCTION2 record). */
   function?(code: string): void;
@@ -353,7 +353,7 @@ export function loadRdb(src: ByteSource, limits: EncodingLimits, sink: RdbSink, 
       dec.fail(`can't handle RDB format version ${magic.slice(5)}`);
     }
     let db = 0;
-    let expireAt = 0;
+    let expireAt: ExpireTime = 0;
     let idle = -1;
     let freq = -1;
     let keys = 0;
@@ -362,7 +362,9 @@ export function loadRdb(src: ByteSource, limits: EncodingLimits, sink: RdbSink, 
       const op = src.u8();
       switch (op) {
         case F.OPCODE_EXPIRETIME_MS:
-          expireAt = Number(src.i64le());
+          const ms = src.i64le();
+          // Past 2^53 a double would round it: the keyspace keeps such times exact.
+          expireAt = Number.isSafeInteger(Number(ms)) ? Number(ms) : ms;
           continue;
         case F.OPCODE_EXPIRETIME:
           expireAt = src.view(4).readInt32LE(0) * 1000;

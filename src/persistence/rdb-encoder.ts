@@ -10,7 +10,7 @@ import { Crc64 } from './crc64.js';
 import { lzfCompress } from './lzf.js';
 import * as F from './rdb-format.js';
 import { parseInt64 } from '../commands/util.js';
-import type { Entry, Value } from '../store/keyspace.js';
+import { expireTime, type Entry, type Value } from '../store/keyspace.js';
 import type { Arena } from '../store/arena.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
@@ -178,7 +178,7 @@ export class RdbEncoder {
     if (entry.expireAt !== 0) {
       this.byte(F.OPCODE_EXPIRETIME_MS);
       this.ensure(8);
-      this.buf.writeBigInt64LE(BigInt(entry.expireAt), this.pos);
+      this.buf.writeBigInt64LE(BigInt(expireTime(entry)), this.pos);
       this.pos += 8;
     }
     if (idleSeconds >= 0) {

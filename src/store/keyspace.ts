@@ -99,6 +99,39 @@ export class Entry {
   }
 }
 
+/** An expiry time in unix ms: a number, or a bigint for an int64 beyond 2^53 that a double would round (Redis takes any int64). */
+export type ExpireTime = number | bigint;
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/**
+ * Exact expiry times beyond 2^53 ms, by entry. Entry.expireAt holds their nearest double,
+ * which is all comparisons with the clock need; replies, the AOF and RDB files take the
+ * exact value (a rounded 2^63 is no int64 at all: the RDB writer threw on it).
+ */
+const exactExpiry = new WeakMap<Entry, bigint>();
+
+/** Sets entry's expiry time (0: none), keeping the exact value aside when a double would round it. */
+function storeExpiry(entry: Entry, when: ExpireTime): void {
+  if (!Number.isSafeInteger(entry.expireAt)) exactExpiry.delete(entry);
+  if (typeof when === 'number' && Number.isSafeInteger(when)) {
+    entry.expireAt = when;
+    return;
+  }
+  let exact = typeof when === 'bigint' ? when : Number.isFinite(when) ? BigInt(Math.trunc(when)) : when > 0 ? INT64_MAX : INT64_MIN;
+  if (exact > INT64_MAX) exact = INT64_MAX;
+  else if (exact < INT64_MIN) exact = INT64_MIN;
+  entry.expireAt = Number(exact);
+  if (!Number.isSafeInteger(entry.expireAt)) exactExpiry.set(entry, exact);
+}
+
+/** The key's expiry time exactly (0: none), as replies and files give it. */
+export function expireTime(entry: Entry): ExpireTime {
+  const at = entry.expireAt;
+  return Number.isSafeInteger(at) ? at : (exactExpiry.get(entry) ?? BigInt(at));
+}
+
 export interface KeyspaceStats {
   expiredKeys: number;
   keyspaceHits: number;
@@ -223,9 +256,10 @@ export class Database {
   }
 
   /** Creates a key that does not exist (callers checked with find()). */
-  add(key: string, value: Value, expireAt = 0): Entry {
+  add(key: string, value: Value, expireAt: ExpireTime = 0): Entry {
     const stored = this.store(value);
-    const entry = new Entry(stored, expireAt, this.space.initialClock());
+    const entry = new Entry(stored, 0, this.space.initialClock());
+    if (expireAt !== 0) storeExpiry(entry, expireAt);
     this.keys.set(key, entry);
     this.meter.bytes += KEY_BYTES + stringBytes(key) + this.attach(stored);
     if (expireAt !== 0) {
@@ -252,7 +286,7 @@ export class Database {
     entry.lru &= CLOCK_BITS | SNAPSHOT_BIT;
     if (typeof value !== 'string' && this.space.keyReady !== null) this.space.keyReady(this, key);
     if (!keepTtl && entry.expireAt !== 0) {
-      entry.expireAt = 0;
+      storeExpiry(entry, 0);
       this.volatile.delete(key);
       this.meter.bytes -= VOLATILE_BYTES;
     }
@@ -283,17 +317,17 @@ export class Database {
     }
   }
 
-  setExpire(key: string, entry: Entry, expireAt: number): void {
+  setExpire(key: string, entry: Entry, expireAt: ExpireTime): void {
     if (entry.expireAt === 0) {
       this.volatile.set(key, entry);
       this.meter.bytes += VOLATILE_BYTES;
     }
-    entry.expireAt = expireAt;
+    storeExpiry(entry, expireAt);
   }
 
   persist(key: string, entry: Entry): boolean {
     if (entry.expireAt === 0) return false;
-    entry.expireAt = 0;
+    storeExpiry(entry, 0);
     this.volatile.delete(key);
     this.meter.bytes -= VOLATILE_BYTES;
     return true;

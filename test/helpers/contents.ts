@@ -11,7 +11,8 @@ export interface KeyContents {
   key: string;
   type: string;
   encoding: string;
-  expireAt: number;
+  /** PEXPIRETIME's reply as text: exact for any int64. */
+  expireAt: string;
   value: unknown;
 }
 
@@ -31,7 +32,7 @@ export async function readContents(port: number, databases = 16): Promise<KeyCon
       for (const key of keys) {
         const type = (await call(c, 'TYPE', key)) as string;
         const encoding = (await call(c, 'OBJECT', 'ENCODING', key)) as string;
-        const expireAt = (await call(c, 'PEXPIRETIME', key)) as number;
+        const expireAt = (await c.call('PEXPIRETIME', key)).slice(1, -2);
         let value: unknown;
         if (type === 'string') value = await call(c, 'GET', key);
         else if (type === 'list') value = await call(c, 'LRANGE', key, '0', '-1');
@@ -83,6 +84,8 @@ export function datasetCommands(): string[][] {
   cmds.push(['MSET', 's:int64', '9223372036854775807', 's:lead0', '007', 's:empty', '', 's:bin', bin, 's:noise', noise]);
   cmds.push(['SET', 's:compressible', 'abc'.repeat(2000)]);
   cmds.push(['SET', 's:ttl', 'v', 'PXAT', String(Date.now() + 3_600_000)]);
+  // An expiry time no double holds exactly (Redis takes any int64).
+  cmds.push(['SET', 's:far', 'v', 'PXAT', '9223372036854775807']);
   cmds.push(['RPUSH', 'l:small', 'a', '1', '-2', '300000', 'x'.repeat(100), '']);
   const longList = ['RPUSH', 'l:long'];
   for (let i = 0; i < 2000; i++) longList.push(i % 3 === 0 ? String(i * 7919) : `item:${i}:${'y'.repeat(i % 50)}`);

@@ -15,14 +15,14 @@ import { ByteSource } from '../../src/persistence/byte-source.js';
 import { loadRdb } from '../../src/persistence/rdb-decoder.js';
 import { dumpPayload } from '../../src/persistence/dump.js';
 import { encodingLimits } from '../../src/persistence/persistence.js';
-import type { Keyspace, Value } from '../../src/store/keyspace.js';
+import { expireTime, type ExpireTime, type Keyspace, type Value } from '../../src/store/keyspace.js';
 
 
 /** db:key -> serialized value and expiry: a comparable picture of a keyspace. */
 function picture(ks: Keyspace): Map<string, string> {
   const out = new Map<string, string>();
   for (const db of ks.dbs) {
-    for (const [key, entry] of db.keys) out.set(`${db.id}:${key}`, `${entry.expireAt}:${dumpPayload(entry.value, ks.arena).toString('latin1')}`);
+    for (const [key, entry] of db.keys) out.set(`${db.id}:${key}`, `${expireTime(entry)}:${dumpPayload(entry.value, ks.arena).toString('latin1')}`);
   }
   return out;
 }
@@ -35,7 +35,7 @@ function pictureOfFile(engine: Engine, path: string): Map<string, string> {
       src,
       encodingLimits(engine),
       {
-        key: (db: number, key: string, value: Value, expireAt: number) => {
+        key: (db: number, key: string, value: Value, expireAt: ExpireTime) => {
           assert.ok(!out.has(`${db}:${key}`), `key ${db}:${key} written twice`);
           out.set(`${db}:${key}`, `${expireAt}:${dumpPayload(value).toString('latin1')}`);
         },
