@@ -50,11 +50,14 @@ function expireGeneric(s: Session, argv: string[], relative: boolean, seconds: b
   const entry = s.db.write(key, !s.noTouch, KEEP_ALL);
   if (entry === undefined) return s.reply.integer(0);
   if (flags) {
-    const current = entry.expireAt === 0 ? -1 : entry.expireAt;
+    // Exact values (JS compares a number with a bigint exactly): near INT64_MAX two times
+    // can share one double.
+    const current = entry.expireAt === 0 ? -1 : expireTime(entry);
+    const next = exact ?? when;
     if (flags & NX && current !== -1) return s.reply.integer(0);
     if (flags & XX && current === -1) return s.reply.integer(0);
-    if (flags & GT && (when <= current || current === -1)) return s.reply.integer(0);
-    if (flags & LT && current !== -1 && when >= current) return s.reply.integer(0);
+    if (flags & GT && (next <= current || current === -1)) return s.reply.integer(0);
+    if (flags & LT && current !== -1 && next >= current) return s.reply.integer(0);
   }
   const past = when <= s.engine.clock.now;
   if (past) s.db.remove(key, entry);
