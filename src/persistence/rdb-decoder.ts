@@ -361,11 +361,12 @@ export function loadRdb(src: ByteSource, limits: EncodingLimits, sink: RdbSink, 
     for (;;) {
       const op = src.u8();
       switch (op) {
-        case F.OPCODE_EXPIRETIME_MS:
+        case F.OPCODE_EXPIRETIME_MS: {
           const ms = src.i64le();
           // Past 2^53 a double would round it: the keyspace keeps such times exact.
           expireAt = Number.isSafeInteger(Number(ms)) ? Number(ms) : ms;
           continue;
+        }
         case F.OPCODE_EXPIRETIME:
           expireAt = src.view(4).readInt32LE(0) * 1000;
           continue;
