@@ -403,7 +403,6 @@ export class KeyTable<V> implements Iterable<[string, V]> {
   get compacting(): boolean {
     return this.compactW >= 0;
   }
-
 }
 
 class KeyTableIterator<V, T> implements IterableIterator<T> {

@@ -119,7 +119,8 @@ function storeExpiry(entry: Entry, when: ExpireTime): void {
     entry.expireAt = when;
     return;
   }
-  let exact = typeof when === 'bigint' ? when : Number.isFinite(when) ? BigInt(Math.trunc(when)) : when > 0 ? INT64_MAX : INT64_MIN;
+  // A double past 2^53 is an integer, so BigInt takes it exactly; 2^63 itself is clamped.
+  let exact = typeof when === 'bigint' ? when : BigInt(when);
   if (exact > INT64_MAX) exact = INT64_MAX;
   else if (exact < INT64_MIN) exact = INT64_MIN;
   entry.expireAt = Number(exact);
