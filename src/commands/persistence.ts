@@ -5,7 +5,7 @@
 import type { CommandDecl } from './types.js';
 import { NOTIFY_GENERIC } from '../engine/notify.js';
 import type { Session } from '../engine/session.js';
-import { NOT_INTEGER, SYNTAX, intArg, parseInt64 } from './util.js';
+import { INT64_MAX, NOT_INTEGER, SYNTAX, intArg, parseInt64 } from './util.js';
 import { dumpPayload, readPayload, verifyPayload } from '../persistence/dump.js';
 import { encodingLimits } from '../persistence/persistence.js';
 
@@ -34,7 +34,7 @@ function restore(s: Session, argv: string[]): void {
   const key = argv[1]!;
   const db = s.db;
   if (!replace && db.write(key, false) !== undefined) return s.reply.error('BUSYKEY Target key name already exists.');
-  let ttl = parseInt64(argv[2]!);
+  const ttl = parseInt64(argv[2]!);
   if (ttl === null) return s.reply.error(NOT_INTEGER);
   if (ttl < 0) return s.reply.error('ERR Invalid TTL value, must be >= 0');
   const payload = Buffer.from(argv[3]!, 'latin1');
@@ -42,8 +42,14 @@ function restore(s: Session, argv: string[]): void {
   const loaded = readPayload(payload, encodingLimits(s.engine));
   if ('error' in loaded) return s.reply.error(loaded.error);
   const deleted = replace && db.delete(key);
-  if (ttl !== 0 && !absttl) ttl += s.engine.clock.now;
-  if (ttl !== 0 && ttl <= s.engine.clock.now) {
+  // Past 2^53 a double would round the time: the keyspace keeps it exact.
+  let when: number | bigint = ttl;
+  if (ttl !== 0 && !absttl) when = ttl + s.engine.clock.now;
+  if (!Number.isSafeInteger(when)) when = BigInt(argv[2]!) + (absttl ? 0n : BigInt(s.engine.clock.now));
+  // Redis 7.0 adds the clock to a relative TTL in int64: past INT64_MAX it wraps to a time
+  // long gone, and the key counts as expired.
+  if (when > INT64_MAX) when = -1;
+  if (when !== 0 && when <= s.engine.clock.now) {
     // Already expired: the key is not created (a replaced one is deleted).
     if (deleted) {
       s.changed(key);
@@ -51,8 +57,6 @@ function restore(s: Session, argv: string[]): void {
     }
     return s.reply.ok();
   }
-  // Past 2^53 a double would round the time: the keyspace keeps it exact.
-  const when = Number.isSafeInteger(ttl) ? ttl : BigInt(argv[2]!) + (absttl ? 0n : BigInt(s.engine.clock.now));
   const entry = db.add(key, loaded.value, when);
   s.engine.keyspace.restoreAccess(entry, idle, freq);
   s.changed(key);

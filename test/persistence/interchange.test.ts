@@ -149,6 +149,13 @@ describe('RESTORE answers bad arguments and payloads as Redis does', () => {
       ['EXISTS', 'k'],
       ['RESTORE', 'k4', '100000', good],
       ['PTTL', 'k4'],
+      // Times past 2^53: kept exact; a relative TTL that overflows int64 counts as expired.
+      ['RESTORE', 'k5', '9223372036854775807', good, 'ABSTTL'],
+      ['PEXPIRETIME', 'k5'],
+      ['RESTORE', 'k6', '9223372036854775000', good],
+      ['EXISTS', 'k6'],
+      ['RESTORE', 'k5', '9223372036854775807', good, 'REPLACE'],
+      ['EXISTS', 'k5'],
       ['RESTORE', 'l', '0', list],
       ['LRANGE', 'l', '0', '-1'],
       ['RESTORE', 'l', '0', list.slice(0, -10) + '\x0b\x00' + list.slice(-8)],
