@@ -76,6 +76,7 @@ function buildCommand(decl: CommandDecl, parent: Command | null): Command {
     flagSet: new Set(decl.flags),
     isWrite: decl.flags.includes('write'),
     isProtected: decl.flags.includes('protected'),
+    aheadKey: aheadKeyOf(decl),
     subcommandTable: null,
     stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
   };
@@ -84,4 +85,18 @@ function buildCommand(decl: CommandDecl, parent: Command | null): Command {
     for (const sub of decl.subcommands) cmd.subcommandTable.set(sub.name, buildCommand(sub, cmd));
   }
   return cmd;
+}
+
+/**
+ * Where a command's key is, if the commands after it in a pipeline may be parsed before it
+ * runs (engine prefetch); 0 otherwise. Parsing ahead is safe only past commands that
+ * cannot change how the rest is parsed or whether it runs now: ones without keys include
+ * AUTH, HELLO, RESET (the pre-AUTH parsing limits), CONFIG, MULTI, QUIT and every
+ * container of subcommands; a blocking command leaves the rest in the query buffer, where
+ * CLIENT LIST counts it.
+ */
+function aheadKeyOf(decl: CommandDecl): number {
+  const first = decl.keys?.[0] ?? 0;
+  if (first <= 0 || decl.subcommands !== undefined || decl.flags.includes('blocking')) return 0;
+  return first;
 }

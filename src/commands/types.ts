@@ -89,6 +89,8 @@ export interface Command extends CommandDecl {
   isWrite: boolean;
   /** Has the 'protected' flag; a boolean so the per-command check is no Set lookup. */
   isProtected: boolean;
+  /** Position of the key a pipeline's next commands may be prefetched past; 0: none (commands/table.ts). */
+  aheadKey: number;
   subcommandTable: Map<string, Command> | null;
   /** INFO commandstats */
   stats: { calls: number; usec: number; rejected: number; failed: number };

@@ -471,6 +471,25 @@ export class Engine {
     s.propagateAs = null;
   }
 
+  /**
+   * The key of argv when the commands after it in a pipeline may be parsed before it runs
+   * (Command.aheadKey), else null: the connection parses a pipeline ahead only that far.
+   */
+  keyAhead(argv: string[]): string | null {
+    const cmd = this.commands.get(argv[0]!);
+    if (cmd === undefined) return null;
+    const at = cmd.aheadKey;
+    return at > 0 && at < argv.length ? argv[at]! : null;
+  }
+
+  /** What prefetch() loaded, kept so the loads are not optimised away. */
+  private prefetchSink = 0;
+
+  /** Loads what looking up keys[0..n) in the client's database will touch (Database.prefetch). */
+  prefetch(s: Session, keys: readonly string[], n: number): void {
+    this.prefetchSink ^= s.db.prefetch(keys, n);
+  }
+
   /** The command argv names, or null after replying with Redis's rejection. */
   private lookup(s: Session, argv: string[]): Command | null {
     let cmd = this.commands.get(argv[0]!);

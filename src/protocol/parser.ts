@@ -22,6 +22,11 @@ export const UNAUTH_MAX_BULK = 16384;
 /** Bulks at least this large are collected in a buffer of their own. */
 const BIG_BULK = 32 * 1024;
 const MAX_INT32 = 2147483647;
+/**
+ * The query buffer when nothing is pending. Shared and never written to: a fresh
+ * Buffer.alloc(0) after every read was a typed-array allocation per request at -P 1.
+ */
+const EMPTY = Buffer.alloc(0);
 
 export class ProtocolError extends Error {
   /** The text sent to the client after "-", e.g. "ERR Protocol error: invalid bulk length". */
@@ -44,7 +49,7 @@ const CR = 13;
 const LF = 10;
 
 export class RequestParser {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private pos = 0;
   /** End of valid bytes in buf: a shared read buffer is longer than one read. */
   private end = 0;
@@ -84,7 +89,7 @@ export class RequestParser {
         this.remaining--;
       }
       if (length === 0) {
-        this.buf = Buffer.alloc(0);
+        this.buf = EMPTY;
         this.pos = 0;
         this.end = 0;
         this.borrowed = false;
@@ -197,7 +202,7 @@ export class RequestParser {
    */
   retain(): void {
     if (!this.borrowed) return;
-    this.buf = this.pos < this.end ? Buffer.from(this.buf.subarray(this.pos, this.end)) : Buffer.alloc(0);
+    this.buf = this.pos < this.end ? Buffer.from(this.buf.subarray(this.pos, this.end)) : EMPTY;
     this.pos = 0;
     this.end = this.buf.length;
     this.borrowed = false;

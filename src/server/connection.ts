@@ -23,6 +23,9 @@ const OUTPUT_HIGH_WATER = 32 * 1024 * 1024;
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/** Commands parsed ahead of running at most, per batch (see parseBatch). */
+const BATCH = 16;
+
 export class Connection implements Transport {
   readonly addr: string;
   readonly laddr: string;
@@ -30,6 +33,15 @@ export class Connection implements Transport {
   readonly session: Session;
   private readonly parser: RequestParser;
   private readonly writer = new RespWriter();
+  /** Commands parsed and not yet run (parseBatch); batch[batchPos..batchLen) are pending. */
+  private readonly batch: (string[] | null)[] = new Array<string[] | null>(BATCH).fill(null);
+  private batchPos = 0;
+  private batchLen = 0;
+  private readonly batchKeys: string[] = new Array<string>(BATCH).fill('');
+  /** A protocol error met after the pending commands: answered once they have run. */
+  private protocolError: ProtocolError | null = null;
+  /** The query buffer limit was reached after the pending commands. */
+  private overLimit = false;
   /** A command postponed by CLIENT PAUSE, retried on resume(). */
   private waiting: string[] | null = null;
   readonly suspendable = true;
@@ -114,23 +126,25 @@ export class Connection implements Transport {
         this.socket.pause();
         break;
       }
-      parser.authRequired = session.authRequired;
-      let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
-      try {
-        argv = parser.next();
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        engine.log.verbose(`Protocol error (${e.reply}) from client: id=${session.id} addr=${this.addr}`);
-        this.writer.error(e.reply);
-        this.close(true);
+      if (this.batchPos === this.batchLen) this.parseBatch();
+      if (this.batchPos === this.batchLen) {
+        // Nothing parsed: the input ends mid-command, or is bad.
+        const error = this.protocolError;
+        if (error !== null) {
+          engine.log.verbose(`Protocol error (${error.reply}) from client: id=${session.id} addr=${this.addr}`);
+          this.writer.error(error.reply);
+          this.close(true);
+          break;
+        }
+        if (this.overLimit) {
+          engine.log.warning(`Closing client that reached max query buffer length: id=${session.id} addr=${this.addr}`);
+          this.close(false);
+          return;
+        }
         break;
       }
-      if (argv === null) break;
-      if (argv === QUERY_BUFFER_LIMIT) {
-        engine.log.warning(`Closing client that reached max query buffer length: id=${session.id} addr=${this.addr}`);
-        this.close(false);
-        return;
-      }
+      const argv = this.batch[this.batchPos]!;
+      this.batch[this.batchPos++] = null;
       if (!engine.execute(session, argv)) this.waiting = argv;
     }
     parser.retain();
@@ -144,6 +158,53 @@ export class Connection implements Transport {
     // The kernel may have taken every byte at once (large socket buffers): then no
     // 'drain' will come, and the client must not stay paused waiting for one.
     if (this.readPaused && !this.socket.writableNeedDrain) setImmediate(() => this.onDrain());
+  }
+
+  /**
+   * Parses the next commands of the query buffer into the batch: up to BATCH of them, as
+   * far as Engine.keyAhead allows, then prefetches their keys so that their lookups in a
+   * large keyspace overlap their cache misses (Database.prefetch). A protocol error or an
+   * over-long command is kept until the commands parsed before it have run, as Redis runs
+   * every command before a bad one.
+   */
+  private parseBatch(): void {
+    this.batchPos = 0;
+    this.batchLen = 0;
+    if (this.protocolError !== null || this.overLimit) return;
+    const parser = this.parser;
+    const session = this.session;
+    const engine = this.engine;
+    const keys = this.batchKeys;
+    let n = 0;
+    let k = 0;
+    for (;;) {
+      // Before AUTH the parser's limits depend on what ran: parse one command at a time.
+      const authRequired = session.authRequired;
+      parser.authRequired = authRequired;
+      let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
+      try {
+        argv = parser.next();
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        this.protocolError = e;
+        break;
+      }
+      if (argv === null) break;
+      if (argv === QUERY_BUFFER_LIMIT) {
+        this.overLimit = true;
+        break;
+      }
+      this.batch[n++] = argv;
+      if (authRequired || n === BATCH) break;
+      const key = engine.keyAhead(argv);
+      if (key === null) break;
+      keys[k++] = key;
+    }
+    this.batchLen = n;
+    if (k > 1) {
+      engine.prefetch(session, keys, k);
+      for (let j = 0; j < k; j++) keys[j] = '';
+    }
   }
 
   flush(): void {

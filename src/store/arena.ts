@@ -146,6 +146,11 @@ export class Arena {
     return buf.latin1Slice(off, off + lengthAt(buf, off - HEADER));
   }
 
+  /** The first byte of the value's chunk: loads it into the cache (Database.prefetch). */
+  peek(ref: number): number {
+    return this.slabs[ref >>> OFFSET_BITS]![(ref & OFFSET_MASK) << GRAIN_SHIFT]!;
+  }
+
   length(ref: number): number {
     return lengthAt(this.slabs[ref >>> OFFSET_BITS]!, (ref & OFFSET_MASK) << GRAIN_SHIFT);
   }

@@ -76,6 +76,12 @@ const LOG_TRIM = 4096;
 /** Registry length at which dead and finished readers are pruned. */
 const READERS_PRUNE = 16;
 
+/** Keys one prefetch() call looks at; the rest of a longer batch is not prefetched. */
+export const PREFETCH_MAX = 32;
+const prefetchHashes = new Int32Array(PREFETCH_MAX);
+const prefetchPositions = new Int32Array(PREFETCH_MAX);
+const prefetchKeys: unknown[] = new Array<unknown>(PREFETCH_MAX).fill(undefined);
+
 /** What an iterator yields. */
 const KEYS = 0;
 const VALUES = 1;
@@ -197,6 +203,47 @@ export class KeyTable<V> implements Iterable<[string, V]> {
       this.resize(index.length / 4);
     }
     return true;
+  }
+
+  /**
+   * Loads into the CPU cache what looking up each of keys[0..n) will touch (the index
+   * slot, the key's position in `slots`, the key string) and sets values[j] to the value
+   * stored under keys[j], or undefined. Changes nothing: it is a hint for a batch of
+   * lookups about to run.
+   *
+   * Why: in a table of a million keys each of those is a cache (and TLB) miss, taken one
+   * after the other because each address comes from the previous load; a GET spent most
+   * of its time waiting for them (perf annotate). Done in passes, one kind of load for
+   * every key before the next kind, the loads of one pass do not depend on each other and
+   * the CPU overlaps their misses.
+   */
+  prefetch(keys: readonly string[], n: number, values: (V | undefined)[]): number {
+    if (n > PREFETCH_MAX) n = PREFETCH_MAX;
+    const index = this.index;
+    const mask = this.mask;
+    const slots = this.slots;
+    const hashes = prefetchHashes;
+    const positions = prefetchPositions;
+    const found = prefetchKeys;
+    let sink = 0;
+    for (let j = 0; j < n; j++) hashes[j] = hashKey(keys[j]!);
+    for (let j = 0; j < n; j++) sink ^= index[2 * (hashes[j]! & mask) + 1]!;
+    for (let j = 0; j < n; j++) {
+      const h = hashes[j]!;
+      let p = 0;
+      for (let i = h & mask; ; i = (i + 1) & mask) {
+        p = index[2 * i + 1]!;
+        if (p === 0 || index[2 * i] === h) break;
+      }
+      positions[j] = p - 1;
+      found[j] = p === 0 ? undefined : slots[2 * (p - 1)];
+    }
+    for (let j = 0; j < n; j++) {
+      const p = positions[j]!;
+      values[j] = p >= 0 && found[j] === keys[j] ? (slots[2 * p + 1] as V) : undefined;
+      found[j] = undefined;
+    }
+    return sink;
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeyTable, hashKey } from '../../src/store/key-table.js';
+import { KeyTable, PREFETCH_MAX, hashKey } from '../../src/store/key-table.js';
 import { inProcess, seededRandom } from '../helpers/engine.js';
 
 /**
@@ -136,6 +136,36 @@ describe('KeyTable', () => {
     keys.forEach((k, i) => assert.equal(table.get(k), i % 2 === 0 ? undefined : `v${k}`));
   });
 
+  it('prefetch finds what get() finds, for present, missing, deleted and colliding keys, and changes nothing', () => {
+    const table = new KeyTable<number>(undefined, 8);
+    for (let i = 0; i < 20_000; i++) table.set(`k${i}`, i);
+    // Deletes leave holes and start an incremental compaction: positions move under prefetch.
+    for (let i = 0; i < 20_000; i += 3) table.delete(`k${i}`);
+    const before = [...table];
+    const random = seededRandom(21);
+    const values: (number | undefined)[] = [];
+    for (let round = 0; round < 500; round++) {
+      const n = 1 + Math.floor(random() * PREFETCH_MAX);
+      // Equal text in another string object, as the parser hands keys over.
+      const keys = Array.from({ length: n }, () => { const b = Buffer.from(`k${Math.floor(random() * 25_000)}`); return b.latin1Slice(0, b.length); });
+      table.prefetch(keys, n, values);
+      for (let j = 0; j < n; j++) assert.equal(values[j], table.get(keys[j]!), `${keys[j]} in round ${round}`);
+    }
+    // Two-char keys collide in the low bits of small indexes; the probe must step past them.
+    const small = new KeyTable<string>();
+    const keys: string[] = [];
+    for (let i = 0; i < 3000; i++) keys.push(String.fromCharCode(i & 255, (i >> 8) & 255));
+    keys.forEach((k, i) => i % 2 === 0 && small.set(k, `v${i}`));
+    const found: (string | undefined)[] = [];
+    for (let i = 0; i < keys.length; i += PREFETCH_MAX) {
+      const batch = keys.slice(i, i + PREFETCH_MAX);
+      small.prefetch(batch, batch.length, found);
+      batch.forEach((k, j) => assert.equal(found[j], small.get(k)));
+    }
+    assert.deepEqual([...table], before);
+    assert.equal(table.size, before.length);
+  });
+
   it('hashes the same text equally whatever string object holds it', () => {
     const a = 'key:' + '0'.repeat(12);
     const b = Buffer.from(a).latin1Slice(0, a.length);
@@ -203,5 +233,33 @@ describe('KeyTable', () => {
     assert.equal(it.next().done, true);
     table.set('b', 2);
     assert.equal(it.next().done, true);
+  });
+});
+
+describe('Database.prefetch', () => {
+  it('is a hint only: no lazy expiry, no access clock, no hit or miss counted, blobs stay blobs', () => {
+    const { engine, run } = inProcess();
+    const db = engine.keyspace.dbs[0]!;
+    const n = 70_000;
+    for (let i = 0; i < n; i++) {
+      // Short values are JS strings, 100-byte ones live in the arena; every 7th key expired long ago.
+      const value = i % 2 === 0 ? `v${i}` : 'x'.repeat(100);
+      db.add(`k${i}`, value, i % 7 === 0 ? 1 : 0);
+    }
+    run('RPUSH', 'list', 'a', 'b');
+    const stats = { ...engine.keyspace.stats };
+    const clocks = new Map<string, number>();
+    for (const [key, entry] of db.keys) clocks.set(key, entry.lru);
+    const keys = ['list', 'missing', 'k0', 'k1', 'k7', 'k8', 'k69999'];
+    for (let i = 0; i < 2000; i++) keys.push(`k${(i * 7919) % (n + 500)}`);
+    for (let i = 0; i < keys.length; i += PREFETCH_MAX) db.prefetch(keys.slice(i, i + PREFETCH_MAX), Math.min(PREFETCH_MAX, keys.length - i));
+    assert.equal(db.keys.size, n + 1, 'expired keys are still there');
+    assert.deepEqual({ ...engine.keyspace.stats }, stats);
+    for (const [key, entry] of db.keys) assert.equal(entry.lru, clocks.get(key), key);
+    assert.equal(typeof db.keys.get('k1')!.value, 'number', 'a blob is not turned into a string');
+    // And the commands that follow still see what they would have seen.
+    assert.equal(run('GET', 'k0'), '$-1\r\n');
+    assert.equal(run('GET', 'k1'), `$100\r\n${'x'.repeat(100)}\r\n`);
+    assert.equal(run('GET', 'k2'), '$2\r\nv2\r\n');
   });
 });
