@@ -79,8 +79,6 @@ const READERS_PRUNE = 16;
 /** Keys one prefetch() call looks at; the rest of a longer batch is not prefetched. */
 export const PREFETCH_MAX = 32;
 const prefetchHashes = new Int32Array(PREFETCH_MAX);
-const prefetchPositions = new Int32Array(PREFETCH_MAX);
-const prefetchKeys: unknown[] = new Array<unknown>(PREFETCH_MAX).fill(undefined);
 
 /** What an iterator yields. */
 const KEYS = 0;
@@ -207,24 +205,23 @@ export class KeyTable<V> implements Iterable<[string, V]> {
 
   /**
    * Loads into the CPU cache what looking up each of keys[0..n) will touch (the index
-   * slot, the key's position in `slots`, the key string) and sets values[j] to the value
-   * stored under keys[j], or undefined. Changes nothing: it is a hint for a batch of
-   * lookups about to run.
+   * slot, the key's position in `slots`, the key string) and sets positions[j] to where
+   * keys[j] is (for valueAt), or -1. Changes nothing: it is a hint for a batch of lookups
+   * about to run.
    *
    * Why: in a table of a million keys each of those is a cache (and TLB) miss, taken one
    * after the other because each address comes from the previous load; a GET spent most
    * of its time waiting for them (perf annotate). Done in passes, one kind of load for
    * every key before the next kind, the loads of one pass do not depend on each other and
-   * the CPU overlaps their misses.
+   * the CPU overlaps their misses. No pass stores a heap pointer: V8's write barrier would
+   * read the header of the page the pointer leads to, one more miss per key.
    */
-  prefetch(keys: readonly string[], n: number, values: (V | undefined)[]): number {
+  prefetch(keys: readonly string[], n: number, positions: Int32Array): number {
     if (n > PREFETCH_MAX) n = PREFETCH_MAX;
     const index = this.index;
     const mask = this.mask;
     const slots = this.slots;
     const hashes = prefetchHashes;
-    const positions = prefetchPositions;
-    const found = prefetchKeys;
     let sink = 0;
     for (let j = 0; j < n; j++) hashes[j] = hashKey(keys[j]!);
     for (let j = 0; j < n; j++) sink ^= index[2 * (hashes[j]! & mask) + 1]!;
@@ -236,12 +233,12 @@ export class KeyTable<V> implements Iterable<[string, V]> {
         if (p === 0 || index[2 * i] === h) break;
       }
       positions[j] = p - 1;
-      found[j] = p === 0 ? undefined : slots[2 * (p - 1)];
+      // Loads the slot without following the pointer in it.
+      if (p !== 0 && slots[2 * (p - 1)] === undefined) sink++;
     }
     for (let j = 0; j < n; j++) {
       const p = positions[j]!;
-      values[j] = p >= 0 && found[j] === keys[j] ? (slots[2 * p + 1] as V) : undefined;
-      found[j] = undefined;
+      if (p >= 0 && slots[2 * p] !== keys[j]) positions[j] = -1;
     }
     return sink;
   }

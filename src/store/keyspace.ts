@@ -159,8 +159,7 @@ function valueBytes(value: Value, arena: Arena): number {
 
 /** Keys a database holds before prefetch() is worth its passes (about what stays in a CPU cache). */
 const PREFETCH_MIN_KEYS = 1 << 16;
-const prefetchEntries: (Entry | undefined)[] = new Array<Entry | undefined>(PREFETCH_MAX).fill(undefined);
-const prefetchValues: (Value | undefined)[] = new Array<Value | undefined>(PREFETCH_MAX).fill(undefined);
+const prefetchPositions = new Int32Array(PREFETCH_MAX);
 
 export class Database {
   keys = new KeyTable<Entry>();
@@ -241,21 +240,21 @@ export class Database {
    */
   prefetch(keys: readonly string[], n: number): number {
     if (n < 2 || this.keys.size < PREFETCH_MIN_KEYS) return 0;
-    const entries = prefetchEntries;
-    let sink = this.keys.prefetch(keys, n, entries);
+    const table = this.keys;
+    const positions = prefetchPositions;
+    let sink = table.prefetch(keys, n, positions);
     if (n > PREFETCH_MAX) n = PREFETCH_MAX;
-    const values = prefetchValues;
     for (let j = 0; j < n; j++) {
-      const entry = entries[j];
-      values[j] = entry === undefined ? undefined : entry.value;
-      entries[j] = undefined;
+      const p = positions[j]!;
+      if (p >= 0) sink ^= table.valueAt(p).lru;
     }
     const arena = this.space.arena;
     for (let j = 0; j < n; j++) {
-      const value = values[j];
+      const p = positions[j]!;
+      if (p < 0) continue;
+      const value = table.valueAt(p).value;
       if (typeof value === 'number') sink ^= arena.peek(value);
       else if (typeof value === 'string') sink ^= value.length;
-      values[j] = undefined;
     }
     return sink;
   }
