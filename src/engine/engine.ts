@@ -482,6 +482,11 @@ export class Engine {
     return at > 0 && at < argv.length ? argv[at]! : null;
   }
 
+  /** Whether the client's database is large enough for prefetch() to do anything. */
+  prefetches(s: Session): boolean {
+    return s.db.prefetches;
+  }
+
   /** What prefetch() loaded, kept so the loads are not optimised away. */
   private prefetchSink = 0;
 

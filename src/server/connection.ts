@@ -23,7 +23,7 @@ const OUTPUT_HIGH_WATER = 32 * 1024 * 1024;
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-/** Commands parsed ahead of running at most, per batch (see parseBatch). */
+/** Commands parsed ahead of running at most (see nextCommand). */
 const BATCH = 16;
 
 export class Connection implements Transport {
@@ -33,14 +33,14 @@ export class Connection implements Transport {
   readonly session: Session;
   private readonly parser: RequestParser;
   private readonly writer = new RespWriter();
-  /** Commands parsed and not yet run (parseBatch); batch[batchPos..batchLen) are pending. */
+  /** Commands parsed ahead and not yet run (nextCommand): batch[batchPos..batchLen). */
   private readonly batch: (string[] | null)[] = new Array<string[] | null>(BATCH).fill(null);
   private batchPos = 0;
   private batchLen = 0;
   private readonly batchKeys: string[] = new Array<string>(BATCH).fill('');
-  /** A protocol error met after the pending commands: answered once they have run. */
+  /** A protocol error met while parsing: answered once the commands before it have run. */
   private protocolError: ProtocolError | null = null;
-  /** The query buffer limit was reached after the pending commands. */
+  /** The query buffer limit was reached: the client is closed once the commands before have run. */
   private overLimit = false;
   /** A command postponed by CLIENT PAUSE, retried on resume(). */
   private waiting: string[] | null = null;
@@ -126,9 +126,9 @@ export class Connection implements Transport {
         this.socket.pause();
         break;
       }
-      if (this.batchPos === this.batchLen) this.parseBatch();
-      if (this.batchPos === this.batchLen) {
-        // Nothing parsed: the input ends mid-command, or is bad.
+      const argv = this.nextCommand();
+      if (argv === null) {
+        // Nothing to run: the input ends mid-command, or is bad.
         const error = this.protocolError;
         if (error !== null) {
           engine.log.verbose(`Protocol error (${error.reply}) from client: id=${session.id} addr=${this.addr}`);
@@ -143,8 +143,6 @@ export class Connection implements Transport {
         }
         break;
       }
-      const argv = this.batch[this.batchPos]!;
-      this.batch[this.batchPos++] = null;
       if (!engine.execute(session, argv)) this.waiting = argv;
     }
     parser.retain();
@@ -161,50 +159,61 @@ export class Connection implements Transport {
   }
 
   /**
-   * Parses the next commands of the query buffer into the batch: up to BATCH of them, as
-   * far as Engine.keyAhead allows, then prefetches their keys so that their lookups in a
-   * large keyspace overlap their cache misses (Database.prefetch). A protocol error or an
-   * over-long command is kept until the commands parsed before it have run, as Redis runs
-   * every command before a bad one.
+   * The next command to run: one parsed earlier (the batch), else the next in the query
+   * buffer. When the client's database is large enough for prefetching (Engine.prefetches)
+   * the commands after it are parsed too, up to BATCH of them and as far as
+   * Engine.keyAhead allows, and their keys prefetched, so that their lookups overlap their
+   * cache misses (Database.prefetch). A protocol error or an over-long command met while
+   * parsing ahead waits until the commands before it have run, as in Redis.
    */
-  private parseBatch(): void {
-    this.batchPos = 0;
-    this.batchLen = 0;
-    if (this.protocolError !== null || this.overLimit) return;
-    const parser = this.parser;
-    const session = this.session;
+  private nextCommand(): string[] | null {
+    if (this.batchPos < this.batchLen) {
+      const argv = this.batch[this.batchPos]!;
+      this.batch[this.batchPos++] = null;
+      return argv;
+    }
+    const first = this.parseOne();
+    // Before AUTH the parser's limits depend on what ran: one command at a time.
+    if (first === null || this.session.authRequired || !this.engine.prefetches(this.session)) return first;
     const engine = this.engine;
+    const firstKey = engine.keyAhead(first);
+    if (firstKey === null) return first;
     const keys = this.batchKeys;
+    keys[0] = firstKey;
+    let k = 1;
     let n = 0;
-    let k = 0;
-    for (;;) {
-      // Before AUTH the parser's limits depend on what ran: parse one command at a time.
-      const authRequired = session.authRequired;
-      parser.authRequired = authRequired;
-      let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
-      try {
-        argv = parser.next();
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        this.protocolError = e;
-        break;
-      }
+    while (n < BATCH - 1) {
+      const argv = this.parseOne();
       if (argv === null) break;
-      if (argv === QUERY_BUFFER_LIMIT) {
-        this.overLimit = true;
-        break;
-      }
       this.batch[n++] = argv;
-      if (authRequired || n === BATCH) break;
       const key = engine.keyAhead(argv);
       if (key === null) break;
       keys[k++] = key;
     }
+    this.batchPos = 0;
     this.batchLen = n;
-    if (k > 1) {
-      engine.prefetch(session, keys, k);
-      for (let j = 0; j < k; j++) keys[j] = '';
+    if (k > 1) engine.prefetch(this.session, keys, k);
+    for (let j = 0; j < k; j++) keys[j] = '';
+    return first;
+  }
+
+  /** The next command in the query buffer, or null: none complete, or a protocolError / overLimit met. */
+  private parseOne(): string[] | null {
+    if (this.protocolError !== null || this.overLimit) return null;
+    this.parser.authRequired = this.session.authRequired;
+    let argv: string[] | null | typeof QUERY_BUFFER_LIMIT;
+    try {
+      argv = this.parser.next();
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      this.protocolError = e;
+      return null;
     }
+    if (argv === QUERY_BUFFER_LIMIT) {
+      this.overLimit = true;
+      return null;
+    }
+    return argv;
   }
 
   flush(): void {

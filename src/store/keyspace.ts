@@ -239,7 +239,7 @@ export class Database {
    * where the extra passes would only cost time.
    */
   prefetch(keys: readonly string[], n: number): number {
-    if (n < 2 || this.keys.size < PREFETCH_MIN_KEYS) return 0;
+    if (n < 2 || !this.prefetches) return 0;
     const table = this.keys;
     const positions = prefetchPositions;
     let sink = table.prefetch(keys, n, positions);
@@ -257,6 +257,11 @@ export class Database {
       else if (typeof value === 'string') sink ^= value.length;
     }
     return sink;
+  }
+
+  /** Whether prefetch() does anything: the table is past PREFETCH_MIN_KEYS. */
+  get prefetches(): boolean {
+    return this.keys.size >= PREFETCH_MIN_KEYS;
   }
 
   /** Moves a blob value back into the JS heap, keeping its string kind. */
