@@ -86,3 +86,32 @@ describe('pipelines over a large keyspace', () => {
     }
   });
 });
+
+describe('pipelines over a large keyspace, with requirepass', () => {
+  const servers = withServers(['--requirepass', 'pw'], ['--requirepass', 'pw']);
+
+  it('apply the pre-AUTH limits up to AUTH and not after it, as Redis, in one write', async () => {
+    const [r, c] = await Promise.all([RawClient.connect(servers.redis.port), RawClient.connect(servers.cairn.port)]);
+    await Promise.all([r.call('AUTH', 'pw'), c.call('AUTH', 'pw')]);
+    await Promise.all([fill(r), fill(c)]);
+    r.close();
+    c.close();
+    const mget = encodeCommand(['MGET', ...Array.from({ length: 19 }, (_, i) => `k:${i * 1000}`)]);
+    const inputs = [
+      // AUTH first: the 20-argument MGET after it is allowed.
+      Buffer.concat([encodeCommand(['GET', 'k:3']), encodeCommand(['AUTH', 'pw']), encodeCommand(['GET', 'k:4']), mget, encodeCommand(['GET', 'k:5']), Buffer.from('*1\r\n$-5\r\n')]),
+      // No AUTH: NOAUTH for GET, then the MGET's header breaks the unauthenticated limit.
+      Buffer.concat([encodeCommand(['GET', 'k:3']), encodeCommand(['GET', 'k:4']), mget]),
+      // AUTH, then RESET (unauthenticated again), then the MGET.
+      Buffer.concat([encodeCommand(['AUTH', 'pw']), encodeCommand(['GET', 'k:6']), encodeCommand(['GET', 'k:7']), encodeCommand(['RESET']), mget]),
+    ];
+    for (const [i, input] of inputs.entries()) {
+      const [rp, cp] = await Promise.all([RawClient.connect(servers.redis.port), RawClient.connect(servers.cairn.port)]);
+      rp.write(input);
+      cp.write(input);
+      await Promise.all([rp.waitClosed(), cp.waitClosed()]);
+      assert.equal(cp.pending(), rp.pending(), `input ${i + 1}`);
+      assert.match(rp.pending(), /-ERR Protocol error: (invalid bulk length|unauthenticated multibulk length)\r\n$/);
+    }
+  });
+});
