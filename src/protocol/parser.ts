@@ -27,6 +27,12 @@ const MAX_INT32 = 2147483647;
  * Buffer.alloc(0) after every read was a typed-array allocation per request at -P 1.
  */
 const EMPTY = Buffer.alloc(0);
+/**
+ * argv between frames. Shared and never written to (a frame starts with argvFor): a new
+ * `[]` per command was an allocation and, stored into the long-lived parser, a write
+ * barrier's slow path.
+ */
+const NO_ARGV: string[] = [];
 
 export class ProtocolError extends Error {
   /** The text sent to the client after "-", e.g. "ERR Protocol error: invalid bulk length". */
@@ -60,7 +66,7 @@ export class RequestParser {
   /** True between a multibulk header and the frame's last argument. */
   private inFrame = false;
   private bulkLen = -1;
-  private argv: string[] = [];
+  private argv: string[] = NO_ARGV;
   /** Arguments of the current frame already in argv. */
   private argc = 0;
   /** Bytes of the current unfinished frame already consumed into argv. */
@@ -182,7 +188,7 @@ export class RequestParser {
         this.remaining--;
       }
       const argv = this.argv;
-      this.argv = [];
+      this.argv = NO_ARGV;
       this.frameBytes = 0;
       this.inFrame = false;
       return argv;
