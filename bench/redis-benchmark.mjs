@@ -6,7 +6,10 @@
  *
  * Per test it reports requests/s, server CPU µs per request (utime+stime from
  * /proc/PID/stat around the run), p99 and max latency; medians over rounds, and the
- * Cairn/Redis ratio of the medians. On a 2-core machine redis-benchmark itself is often
+ * Cairn/Redis ratio of the medians, and the median of the per-round ratios: each round
+ * runs the two servers back to back, so a round's ratio compares them under the same load
+ * from the rest of a shared machine, where the ratio of medians can pair a quiet run of
+ * one with a loaded run of the other. On a 2-core machine redis-benchmark itself is often
  * the bottleneck, so CPU per request is the figure to read.
  *
  * Environment: BENCH_N (requests per test, default 500000), BENCH_ROUNDS (default 3),
@@ -143,15 +146,15 @@ async function main() {
   }
 
   const lines = [];
-  lines.push(`requests per test: ${N}, rounds: ${ROUNDS}, 50 clients; medians; ratio = Cairn/Redis`);
+  lines.push(`requests per test: ${N}, rounds: ${ROUNDS}, 50 clients; medians; ratios = Cairn/Redis (of the medians, and the median of each round's ratio)`);
   lines.push('');
-  lines.push('| run | test | Redis req/s | Cairn req/s | Redis CPU µs/req | Cairn CPU µs/req | CPU ratio | Redis p99 ms | Cairn p99 ms | Redis max ms | Cairn max ms |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| run | test | Redis req/s | Cairn req/s | Redis CPU µs/req | Cairn CPU µs/req | CPU ratio | CPU ratio per round | Redis p99 ms | Cairn p99 ms | Redis max ms | Cairn max ms |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const summary = {};
   for (const [key, { redis: r, cairn: c }] of Object.entries(results)) {
     const [suite, test] = key.split(' ').length === 2 ? key.split(' ') : [key.slice(0, key.lastIndexOf(' ')), key.slice(key.lastIndexOf(' ') + 1)];
     if (c.length === 0) {
-      lines.push(`| ${suite} | ${test} | ${Math.round(median(r.map((x) => x.rps)))} | not yet supported | ${median(r.map((x) => x.cpuUsPerReq)).toFixed(2)} | | | | | | |`);
+      lines.push(`| ${suite} | ${test} | ${Math.round(median(r.map((x) => x.rps)))} | not yet supported | ${median(r.map((x) => x.cpuUsPerReq)).toFixed(2)} | | | | | | | |`);
       continue;
     }
     const m = (xs, f) => median(xs.map(f));
@@ -164,10 +167,12 @@ async function main() {
       cairnP99: m(c, (x) => x.p99),
       redisMax: m(r, (x) => x.max),
       cairnMax: m(c, (x) => x.max),
+      // Round i of one server ran next to round i of the other.
+      pairedRatio: median(c.map((x, i) => x.cpuUsPerReq / r[i].cpuUsPerReq)),
     };
     summary[key] = row;
     lines.push(
-      `| ${suite} | ${test} | ${Math.round(row.redisRps)} | ${Math.round(row.cairnRps)} | ${row.redisCpu.toFixed(2)} | ${row.cairnCpu.toFixed(2)} | ${(row.cairnCpu / row.redisCpu).toFixed(2)}× | ${row.redisP99.toFixed(2)} | ${row.cairnP99.toFixed(2)} | ${row.redisMax.toFixed(1)} | ${row.cairnMax.toFixed(1)} |`,
+      `| ${suite} | ${test} | ${Math.round(row.redisRps)} | ${Math.round(row.cairnRps)} | ${row.redisCpu.toFixed(2)} | ${row.cairnCpu.toFixed(2)} | ${(row.cairnCpu / row.redisCpu).toFixed(2)}× | ${row.pairedRatio.toFixed(2)}× | ${row.redisP99.toFixed(2)} | ${row.cairnP99.toFixed(2)} | ${row.redisMax.toFixed(1)} | ${row.cairnMax.toFixed(1)} |`,
     );
   }
   console.log(lines.join('\n'));
