@@ -6,7 +6,7 @@
  * unknown commands) ending in a protocol error gets the same bytes back from both servers.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { withServers } from '../helpers/differential.js';
 import { seededRandom } from '../helpers/engine.js';
 import { RawClient, encodeCommand } from '../helpers/raw-client.js';
@@ -62,14 +62,16 @@ function pipeline(seed: number, commands: number): Buffer {
 
 describe('pipelines over a large keyspace', () => {
   const servers = withServers();
-
-  it('answer byte for byte as Redis, up to a protocol error at the end', async () => {
+  before(async () => {
     const [r, c] = await Promise.all([RawClient.connect(servers.redis.port), RawClient.connect(servers.cairn.port)]);
     await Promise.all([r.call('FLUSHALL'), c.call('FLUSHALL')]);
     await Promise.all([fill(r), fill(c)]);
     await sleep(20);
     r.close();
     c.close();
+  });
+
+  it('answer byte for byte as Redis, up to a protocol error at the end', async () => {
     for (const seed of [1, 2, 3]) {
       const input = pipeline(seed, 4000);
       const [rp, cp] = await Promise.all([RawClient.connect(servers.redis.port), RawClient.connect(servers.cairn.port)]);
@@ -84,6 +86,41 @@ describe('pipelines over a large keyspace', () => {
         assert.fail(`seed ${seed}: replies differ at byte ${at}\n  redis: ${JSON.stringify(expected.slice(at - 80, at + 80))}\n  cairn: ${JSON.stringify(actual.slice(at - 80, at + 80))}`);
       }
     }
+  });
+
+  it('hold the rest of a parsed-ahead pipeline behind a write postponed by CLIENT PAUSE and behind a blocked command', async () => {
+    // One write: reads, a write that CLIENT PAUSE WRITE postpones, reads of what it wrote,
+    // a BLPOP that blocks until another client pushes, and commands after it.
+    const input = Buffer.concat(
+      [
+        ['GET', 'k:10'],
+        ['GET', 'k:11'],
+        ['SET', 'k:12', 'paused'],
+        ['GET', 'k:12'],
+        ['INCR', 'k:13'],
+        ['GET', 'k:14'],
+        ['BLPOP', 'queue', '0'],
+        ['GET', 'k:12'],
+        ['LPUSH', 'queue', 'again'],
+        ['GET', 'k:15'],
+      ].map((argv) => encodeCommand(argv)),
+    );
+    const replies: string[] = [];
+    for (const server of [servers.redis, servers.cairn]) {
+      const [admin, client] = await Promise.all([RawClient.connect(server.port), RawClient.connect(server.port)]);
+      assert.equal(await admin.call('CLIENT', 'PAUSE', '200', 'WRITE'), '+OK\r\n');
+      client.write(input);
+      await sleep(400);
+      assert.equal(await admin.call('RPUSH', 'queue', 'job'), ':1\r\n');
+      let out = '';
+      for (let i = 0; i < 10; i++) out += await client.read();
+      replies.push(out);
+      await admin.call('DEL', 'queue');
+      admin.close();
+      client.close();
+    }
+    assert.equal(replies[1], replies[0]);
+    assert.match(replies[0]!, /\$6\r\npaused\r\n/);
   });
 });
 
